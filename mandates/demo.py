@@ -1,0 +1,335 @@
+"""Demo data: a believable provider with staff, clients, mandates and a pool of interim managers.
+
+Deterministic for a given seed. Idempotent: the named demo accounts are created once; pool managers and mandates
+are numbered, and running the command again only adds what is missing.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from managers.models import (
+    CEFR,
+    Function,
+    Industry,
+    Language,
+    LanguageSkill,
+    ManagerProfile,
+    ManagerStatusChange,
+    MandateHistoryEntry,
+    PrivacyConsent,
+    Region,
+    Skill,
+)
+from managers.services import manager_set_status
+
+from .models import Candidacy, ClientCompany, ClientContact, Mandate, MandateLanguage, Placement, StageChange
+
+DEMO_PASSWORD = "manatnet-demo-2026"  # noqa: S105  (printed for the demo; never used outside it)
+DEMO_DOMAIN = "demo.manatnet.example"
+
+STAFF = [("admin", "Petra", "Albrecht", True)]
+MANAGERS = [
+    ("anna.berger", "Anna", "Berger"),
+    ("bernd.krause", "Bernd", "Krause"),
+    ("carla.neumann", "Carla", "Neumann"),
+]
+CLIENTS = [
+    ("jens.vogel", "Jens", "Vogel", "Hansen Maschinenbau GmbH", "Bielefeld", "28"),
+    ("maria.schulz", "Maria", "Schulz", "Lindqvist Pharma AG", "München", "21"),
+]
+
+ROLES = [
+    "Interim CFO",
+    "Interim CEO",
+    "Restrukturierungsmanager",
+    "Interim Werksleiter",
+    "Programmleiter SAP S/4HANA",
+    "Interim Head of Supply Chain",
+    "Interim CHRO",
+    "PMI-Manager",
+    "Interim COO",
+    "Interim Leiter Einkauf",
+]
+
+
+@dataclass
+class Reference:
+    functions: list
+    industries: list
+    skills: list
+    languages: dict
+    regions: list
+    states: list
+
+    @classmethod
+    def load(cls):
+        regions = list(Region.objects.all())
+        return cls(
+            functions=list(Function.objects.all()),
+            industries=list(Industry.objects.exclude(parent=None)),
+            skills=list(Skill.objects.all()),
+            languages={
+                lang.code: lang for lang in Language.objects.filter(code__in=["de", "en", "fr", "es", "it", "pl", "zh"])
+            },
+            regions=regions,
+            states=[r for r in regions if r.kind == Region.Kind.STATE],
+        )
+
+
+def _skewed_skills(rng, skills, k):
+    """A few popular skills, many rare ones: weights fall off like 1/rank (Zipf), as in real profiles."""
+    weights = [1 / (rank + 1) for rank in range(len(skills))]
+    chosen = set()
+    while len(chosen) < min(k, len(skills)):
+        chosen.add(rng.choices(skills, weights=weights)[0])
+    return list(chosen)
+
+
+def _user(email, first, last, *, password_hash, staff=False):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=email[:150],
+        defaults={
+            "email": email,
+            "first_name": first,
+            "last_name": last,
+            "is_staff": staff,
+            "is_superuser": staff,
+            "password": password_hash,
+        },
+    )
+    if created:
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user, created
+
+
+def _fill_profile(profile, rng, fake, ref, now):
+    profile.phone = fake.phone_number()
+    profile.city = fake.city()
+    profile.postal_code = fake.postcode()
+    profile.home_region = rng.choice(ref.states)
+    role = rng.choice(ROLES)
+    profile.headline = f"{role} · {rng.randint(8, 30)} Jahre Führungserfahrung"
+    profile.summary = fake.paragraph(nb_sentences=4)
+    profile.remote_share = rng.choice([0, 20, 40, 60])
+    profile.available_from = (now + timedelta(days=rng.randint(-30, 180))).date()
+    profile.days_per_week = rng.choice([3, 4, 5, 5, 5])
+    profile.availability_confirmed_at = now - timedelta(days=rng.randint(0, 120))
+    profile.day_rate_min = rng.randrange(800, 1600, 50)
+    profile.day_rate_target = profile.day_rate_min + rng.randrange(100, 400, 50)
+    profile.save()
+    profile.functions.set(rng.sample(ref.functions, rng.randint(1, 3)))
+    profile.industries.set(rng.sample(ref.industries, rng.randint(1, 4)))
+    profile.skills.set(_skewed_skills(rng, ref.skills, rng.randint(4, 12)))
+    home = profile.home_region
+    accepted = {home.parent} if rng.random() < 0.5 else {home}
+    if rng.random() < 0.2:
+        accepted.add(next(r for r in ref.regions if r.code == "EU"))
+    profile.accepted_regions.set(accepted)
+    LanguageSkill.objects.bulk_create(
+        [LanguageSkill(profile=profile, language=ref.languages["de"], level=CEFR.NATIVE)]
+        + [LanguageSkill(profile=profile, language=ref.languages["en"], level=rng.choice([CEFR.B2, CEFR.C1, CEFR.C2]))]
+        + (
+            [
+                LanguageSkill(
+                    profile=profile,
+                    language=ref.languages[rng.choice(["fr", "es", "it", "pl", "zh"])],
+                    level=rng.choice([CEFR.B1, CEFR.B2, CEFR.C1]),
+                )
+            ]
+            if rng.random() < 0.3
+            else []
+        )
+    )
+    start = now.date() - timedelta(days=rng.randint(400, 3000))
+    entries = []
+    for _ in range(rng.randint(1, 4)):
+        end = start + timedelta(days=rng.randint(120, 540))
+        entries.append(
+            MandateHistoryEntry(
+                profile=profile,
+                role=rng.choice(ROLES),
+                company=f"{fake.company()} ({rng.choice(['Mittelstand', 'Konzern', 'PE-Portfolio'])})",
+                industry=rng.choice(ref.industries),
+                company_size=rng.choice(MandateHistoryEntry.CompanySize.values),
+                started_on=start,
+                ended_on=end,
+                outcome=fake.sentence(nb_words=14),
+            )
+        )
+        start = end + timedelta(days=rng.randint(30, 200))
+    MandateHistoryEntry.objects.bulk_create(entries)
+
+
+def _new_manager(email, first, last, *, rng, fake, ref, now, password_hash, registered_days_ago):
+    user, created = _user(email, first, last, password_hash=password_hash)
+    if not created:
+        return None
+    registered = now - timedelta(days=registered_days_ago)
+    profile = ManagerProfile.objects.create(user=user, registered_at=registered, status_changed_at=registered)
+    ManagerStatusChange.objects.create(profile=profile, to_status=ManagerProfile.Status.ACTIVE, at=registered)
+    PrivacyConsent.objects.create(user=user, version="2026-11", given_at=registered)
+    _fill_profile(profile, rng, fake, ref, now)
+    return profile
+
+
+def _new_mandate(index, company, contacts, owner, *, rng, fake, ref, now):
+    function = rng.choice(ref.functions)
+    opened = now - timedelta(days=rng.randint(1, 90))
+    mandate = Mandate.objects.create(
+        company=company,
+        owner=owner,
+        title=f"{function.name_de} – {company.city} (#{index})",
+        brief=fake.paragraph(nb_sentences=5),
+        public_summary=f"{function.name_de} für ein Unternehmen in {company.city}. " + fake.sentence(nb_words=12),
+        function=function,
+        region=rng.choice(ref.states),
+        location_city=company.city,
+        remote_share=rng.choice([0, 20, 40]),
+        start_date=(now + timedelta(days=rng.randint(7, 60))).date(),
+        duration_months=rng.choice([3, 6, 9, 12]),
+        days_per_week=rng.choice([3, 4, 5]),
+        budget_day_rate=rng.randrange(900, 1800, 100),
+        status=Mandate.Status.OPEN,
+        created_at=opened - timedelta(days=2),
+        opened_at=opened,
+    )
+    mandate.contacts.set(contacts)
+    mandate.industries.set(rng.sample(ref.industries, 2))
+    mandate.required_skills.set(_skewed_skills(rng, ref.skills, 3))
+    mandate.nice_skills.set(_skewed_skills(rng, ref.skills, 2))
+    MandateLanguage.objects.create(mandate=mandate, language=ref.languages["de"], min_level=CEFR.C1)
+    mandate.status_changes.create(from_status=Mandate.Status.DRAFT, to_status=Mandate.Status.OPEN, at=opened, by=owner)
+    return mandate
+
+
+def _history_of_placements(profiles, mandates, rng, now):
+    """Give part of the pool a past: some placed after weeks or months, some left with none (the seed's spread)."""
+    for profile, mandate in zip(profiles, mandates, strict=False):
+        wait = timedelta(days=rng.choice([30, 60, 120, 180, 270]))
+        placed_at = profile.registered_at + wait
+        if placed_at >= now:
+            continue
+        candidacy = Candidacy.objects.create(
+            mandate=mandate, manager=profile, stage=Candidacy.Stage.PLACED, created_at=placed_at - timedelta(days=20)
+        )
+        StageChange.objects.create(
+            candidacy=candidacy, from_stage=Candidacy.Stage.PRESENTED, to_stage=Candidacy.Stage.PLACED, at=placed_at
+        )
+        Placement.objects.create(
+            mandate=mandate,
+            manager=profile,
+            placed_at=placed_at,
+            starts_on=placed_at.date(),
+            day_rate=mandate.budget_day_rate,
+        )
+        mandate.status, mandate.closed_at = Mandate.Status.WON, placed_at
+        mandate.save(update_fields=["status", "closed_at"])
+        mandate.status_changes.create(from_status=Mandate.Status.OPEN, to_status=Mandate.Status.WON, at=placed_at)
+        manager_set_status(profile=profile, status=ManagerProfile.Status.PLACED, at=placed_at)
+
+
+def _some_leave(profiles, rng, now):
+    """Some managers end the cooperation without a mandate: censored observations, not zeros."""
+    for profile in profiles:
+        left_at = profile.registered_at + timedelta(days=rng.choice([90, 150, 240]))
+        if left_at < now and profile.status == ManagerProfile.Status.ACTIVE:
+            manager_set_status(
+                profile=profile, status=ManagerProfile.Status.LEFT, reason="Erwartungen nicht erfüllt", at=left_at
+            )
+
+
+def seed(*, managers=30, mandates=10, seed=2026, progress=None):
+    """Create the demo data. Returns a dict of counts created. ``progress`` wraps an iterable (e.g. tqdm)."""
+    progress = progress or (lambda iterable, **kwargs: iterable)
+    rng = random.Random(seed)
+    fake = Faker("de_DE")
+    fake.seed_instance(seed)
+    ref = Reference.load()
+    now = timezone.now()
+    password_hash = make_password(DEMO_PASSWORD)  # hashed once: hashing per user would take minutes for 2,000
+    created = {"staff": 0, "managers": 0, "clients": 0, "mandates": 0}
+
+    with transaction.atomic():
+        staff_users = []
+        for local, first, last, superuser in STAFF:
+            user, was_created = _user(
+                f"{local}@{DEMO_DOMAIN}", first, last, password_hash=password_hash, staff=superuser
+            )
+            staff_users.append(user)
+            created["staff"] += was_created
+        for i, (local, first, last) in enumerate(MANAGERS):
+            profile = _new_manager(
+                f"{local}@{DEMO_DOMAIN}",
+                first,
+                last,
+                rng=rng,
+                fake=fake,
+                ref=ref,
+                now=now,
+                password_hash=password_hash,
+                registered_days_ago=[35, 190, 150][i],
+            )
+            created["managers"] += profile is not None
+        companies = []
+        for local, first, last, company_name, city, nace in CLIENTS:
+            company, _ = ClientCompany.objects.get_or_create(
+                name=company_name, defaults={"city": city, "industry": Industry.objects.get(code=nace)}
+            )
+            user, was_created = _user(f"{local}@{DEMO_DOMAIN}", first, last, password_hash=password_hash)
+            if was_created:
+                ClientContact.objects.create(user=user, company=company, position="Geschäftsführung")
+            created["clients"] += was_created
+            companies.append(company)
+
+    pool = []
+    for i in progress(range(managers), desc="managers", total=managers):
+        first, last = fake.first_name(), fake.last_name()
+        with transaction.atomic():
+            profile = _new_manager(
+                f"pool{i:06d}@{DEMO_DOMAIN}",
+                first,
+                last,
+                rng=rng,
+                fake=fake,
+                ref=ref,
+                now=now,
+                password_hash=password_hash,
+                registered_days_ago=rng.randint(1, 1100),
+            )
+        if profile:
+            pool.append(profile)
+            created["managers"] += 1
+
+    existing = Mandate.objects.filter(company__in=companies).count()
+    new_mandates = []
+    for index in progress(range(existing, mandates), desc="mandates", total=max(mandates - existing, 0)):
+        company = companies[index % len(companies)]
+        with transaction.atomic():
+            new_mandates.append(
+                _new_mandate(
+                    index + 1,
+                    company,
+                    list(company.contacts.all()),
+                    staff_users[0],
+                    rng=rng,
+                    fake=fake,
+                    ref=ref,
+                    now=now,
+                )
+            )
+        created["mandates"] += 1
+
+    # A third of the new mandates become past placements of pool managers, so time-to-mandate has data.
+    with transaction.atomic():
+        _history_of_placements(pool[::3], new_mandates[: len(new_mandates) // 3], rng, now)
+        _some_leave(pool[1::7], rng, now)
+    return created

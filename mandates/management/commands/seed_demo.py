@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from mandates import demo
+
+
+class Command(BaseCommand):
+    help = "Create demo data: staff, three managers, two client contacts, a manager pool and open mandates."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--managers", type=int, default=30, help="pool managers besides the three demo managers")
+        parser.add_argument("--mandates", type=int, default=10)
+        parser.add_argument("--seed", type=int, default=2026, help="same seed, same data")
+
+    def handle(self, *args, managers, mandates, seed, **options):
+        def progress(iterable, desc, total):
+            # A progress bar only where it helps: large counts on an interactive terminal.
+            return tqdm(iterable, desc=desc, total=total, disable=total < 200 or options["verbosity"] < 1)
+
+        created = demo.seed(managers=managers, mandates=mandates, seed=seed, progress=progress)
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready: " + ", ".join(f"{v} {k}" for k, v in created.items()) + " created.")
+        )
+        self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
+        for local, *_ in demo.STAFF:
+            self.stdout.write(f"  staff/admin  {local}@{demo.DEMO_DOMAIN}   http://127.0.0.1:8000/admin/")
+        for local, *_ in demo.MANAGERS:
+            self.stdout.write(f"  manager      {local}@{demo.DEMO_DOMAIN}")
+        for local, _first, _last, company, *_ in demo.CLIENTS:
+            self.stdout.write(f"  client       {local}@{demo.DEMO_DOMAIN}   ({company})")

@@ -1,0 +1,271 @@
+"""Clients, mandates, candidacies and placements.
+
+Every status or stage change is stored as a timestamped row (``MandateStatusChange``, ``StageChange``), and a
+placement is its own fact (``Placement``): time-to-mandate and funnel figures are computed from these, never stored.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from managers.models import CEFR, Function, Industry, Language, ManagerProfile, Region, Skill
+
+from .matching import DEFAULT_WEIGHTS
+
+
+class ClientCompany(models.Model):
+    name = models.CharField(_("Name"), max_length=160, unique=True)
+    city = models.CharField(_("Ort"), max_length=100, blank=True)
+    industry = models.ForeignKey(Industry, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("Branche"))
+    notes = models.TextField(_("Interne Notizen"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Kunde")
+        verbose_name_plural = _("Kunden")
+
+    def __str__(self):
+        return self.name
+
+
+class ClientContact(models.Model):
+    """A person at a client company. Sees only that company's mandates and their released shortlists."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_contact")
+    company = models.ForeignKey(ClientCompany, on_delete=models.CASCADE, related_name="contacts")
+    position = models.CharField(_("Position"), max_length=120, blank=True)
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    email_language = models.CharField(_("Sprache der E-Mails"), max_length=2, choices=settings.LANGUAGES, default="de")
+
+    class Meta:
+        ordering = ["company__name", "user__last_name"]
+        verbose_name = _("Kundenkontakt")
+        verbose_name_plural = _("Kundenkontakte")
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.email} ({self.company})"
+
+
+class MandateQuerySet(models.QuerySet):
+    def open(self):
+        """Mandates still looking for a manager."""
+        return self.filter(status__in=Mandate.OPEN_STATUSES)
+
+    def for_client(self, user):
+        """The only door through which a client contact reaches mandates: their own company's."""
+        return self.filter(company__contacts__user=user).exclude(status=Mandate.Status.DRAFT)
+
+
+class Mandate(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        OPEN = "open", _("Offen")
+        SHORTLISTING = "shortlisting", _("Shortlist in Arbeit")
+        PRESENTED = "presented", _("Beim Kunden vorgestellt")
+        WON = "won", _("Gewonnen")
+        LOST = "lost", _("Verloren")
+        CANCELLED = "cancelled", _("Abgesagt")
+
+    OPEN_STATUSES = (Status.OPEN, Status.SHORTLISTING, Status.PRESENTED)
+    CLOSED_STATUSES = (Status.WON, Status.LOST, Status.CANCELLED)
+
+    company = models.ForeignKey(
+        ClientCompany, on_delete=models.PROTECT, related_name="mandates", verbose_name=_("Kunde")
+    )
+    contacts = models.ManyToManyField(
+        ClientContact, blank=True, related_name="mandates", verbose_name=_("Ansprechpartner")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_mandates",
+        limit_choices_to={"is_staff": True},
+        verbose_name=_("Verantwortlich"),
+    )
+    title = models.CharField(_("Titel"), max_length=160)
+    brief = models.TextField(_("Internes Briefing"), blank=True)
+    public_summary = models.TextField(
+        _("Anonyme Kurzbeschreibung"), blank=True, help_text=_("Für Interim Manager sichtbar; ohne Kundennamen.")
+    )
+
+    function = models.ForeignKey(Function, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("Funktion"))
+    industries = models.ManyToManyField(Industry, blank=True, verbose_name=_("Branchen"))
+    required_skills = models.ManyToManyField(
+        Skill, blank=True, related_name="required_by", verbose_name=_("Muss-Kompetenzen")
+    )
+    nice_skills = models.ManyToManyField(Skill, blank=True, related_name="nice_for", verbose_name=_("Kann-Kompetenzen"))
+
+    location_city = models.CharField(_("Einsatzort"), max_length=100, blank=True)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("Region"))
+    remote_share = models.PositiveSmallIntegerField(
+        _("Remote-Anteil (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    start_date = models.DateField(_("Start"), null=True, blank=True)
+    start_flex_days = models.PositiveSmallIntegerField(_("Flexibilität Start (Tage)"), default=14)
+    duration_months = models.PositiveSmallIntegerField(_("Dauer (Monate)"), null=True, blank=True)
+    days_per_week = models.PositiveSmallIntegerField(
+        _("Tage pro Woche"), default=5, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    budget_day_rate = models.PositiveIntegerField(_("Budget Tagessatz (EUR)"), null=True, blank=True)
+    budget_tolerance_pct = models.PositiveSmallIntegerField(_("Toleranz Budget (%)"), default=10)
+
+    # Hard filters: switched on per mandate; a candidate failing one is not ranked at all.
+    require_availability = models.BooleanField(_("Muss zum Start (+ Flexibilität) verfügbar sein"), default=True)
+    require_languages = models.BooleanField(_("Muss die Pflichtsprachen im Mindestniveau sprechen"), default=True)
+    require_region = models.BooleanField(_("Muss die Region akzeptieren"), default=False)
+
+    # Soft criteria weights; defaults live in mandates/matching.py.
+    weight_skills = models.PositiveSmallIntegerField(_("Gewicht Kompetenzen"), default=DEFAULT_WEIGHTS["skills"])
+    weight_function = models.PositiveSmallIntegerField(_("Gewicht Funktion"), default=DEFAULT_WEIGHTS["function"])
+    weight_industry = models.PositiveSmallIntegerField(_("Gewicht Branche"), default=DEFAULT_WEIGHTS["industry"])
+    weight_languages = models.PositiveSmallIntegerField(_("Gewicht Sprachen"), default=DEFAULT_WEIGHTS["languages"])
+    weight_region = models.PositiveSmallIntegerField(_("Gewicht Region/Mobilität"), default=DEFAULT_WEIGHTS["region"])
+    weight_availability = models.PositiveSmallIntegerField(
+        _("Gewicht Verfügbarkeit"), default=DEFAULT_WEIGHTS["availability"]
+    )
+    weight_rate = models.PositiveSmallIntegerField(_("Gewicht Tagessatz"), default=DEFAULT_WEIGHTS["rate"])
+
+    status = models.CharField(_("Status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(_("Eröffnet am"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("Abgeschlossen am"), null=True, blank=True)
+
+    objects = MandateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Mandat")
+        verbose_name_plural = _("Mandate")
+        indexes = [models.Index(fields=["status", "opened_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+    def weights(self):
+        return {key: getattr(self, f"weight_{key}") for key in DEFAULT_WEIGHTS}
+
+
+class MandateLanguage(models.Model):
+    mandate = models.ForeignKey(Mandate, on_delete=models.CASCADE, related_name="languages")
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, verbose_name=_("Sprache"))
+    min_level = models.PositiveSmallIntegerField(_("Mindestniveau"), choices=CEFR.choices, default=CEFR.B2)
+    required = models.BooleanField(_("Pflicht"), default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mandate", "language"], name="one_requirement_per_language")]
+        verbose_name = _("Sprachanforderung")
+        verbose_name_plural = _("Sprachanforderungen")
+
+    def __str__(self):
+        return f"{self.language} ≥ {self.get_min_level_display()}"
+
+
+class MandateStatusChange(models.Model):
+    mandate = models.ForeignKey(Mandate, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=12, choices=Mandate.Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Mandate.Status.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("Mandatsstatuswechsel")
+        verbose_name_plural = _("Mandatsstatuswechsel")
+
+    def __str__(self):
+        return f"{self.from_status or '–'} → {self.to_status}"
+
+
+class Candidacy(models.Model):
+    """A manager considered for a mandate, from suggestion to placement or a reasoned "no"."""
+
+    class Stage(models.TextChoices):
+        PROPOSED = "proposed", _("Vorgeschlagen")
+        CONTACTED = "contacted", _("Kontaktiert")
+        INTERESTED = "interested", _("Interessiert")
+        SHORTLISTED = "shortlisted", _("Auf der Shortlist")
+        PRESENTED = "presented", _("Vorgestellt")
+        INTERVIEW = "interview", _("Kundengespräch")
+        PLACED = "placed", _("Platziert")
+        DECLINED = "declined", _("Vom Kunden abgelehnt")
+        WITHDRAWN = "withdrawn", _("Zurückgezogen")
+
+    class Response(models.TextChoices):
+        NONE = "", _("Keine Antwort")
+        INTERESTED = "interested", _("Interessiert")
+        NOT_INTERESTED = "not_interested", _("Kein Interesse")
+
+    NO_STAGES = (Stage.DECLINED, Stage.WITHDRAWN)
+
+    mandate = models.ForeignKey(Mandate, on_delete=models.CASCADE, related_name="candidacies")
+    manager = models.ForeignKey(ManagerProfile, on_delete=models.CASCADE, related_name="candidacies")
+    stage = models.CharField(_("Phase"), max_length=12, choices=Stage.choices, default=Stage.PROPOSED)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    note_for_client = models.TextField(_("Notiz für den Kunden"), blank=True)
+    score = models.FloatField(_("Score"), null=True, blank=True)
+    score_detail = models.JSONField(default=dict, blank=True, editable=False)
+
+    manager_response = models.CharField(max_length=16, choices=Response.choices, blank=True, default="")
+    manager_response_reason = models.CharField(max_length=200, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    client_wants_meeting = models.BooleanField(null=True, blank=True)
+    client_feedback = models.TextField(blank=True)
+    client_feedback_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "-score", "id"]
+        constraints = [models.UniqueConstraint(fields=["mandate", "manager"], name="one_candidacy_per_manager")]
+        verbose_name = _("Kandidatur")
+        verbose_name_plural = _("Kandidaturen")
+
+    def __str__(self):
+        return f"{self.manager} → {self.mandate}"
+
+
+class StageChange(models.Model):
+    candidacy = models.ForeignKey(Candidacy, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(max_length=12, choices=Candidacy.Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=12, choices=Candidacy.Stage.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(_("Begründung"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("Phasenwechsel")
+        verbose_name_plural = _("Phasenwechsel")
+
+    def __str__(self):
+        return f"{self.from_stage or '–'} → {self.to_stage}"
+
+
+class Placement(models.Model):
+    """A manager got the mandate: the event time-to-mandate is measured on."""
+
+    mandate = models.OneToOneField(Mandate, on_delete=models.PROTECT, related_name="placement")
+    manager = models.ForeignKey(ManagerProfile, on_delete=models.CASCADE, related_name="placements")
+    placed_at = models.DateTimeField(_("Platziert am"), default=timezone.now)
+    starts_on = models.DateField(_("Start"))
+    ends_on = models.DateField(_("Ende"), null=True, blank=True)
+    day_rate = models.PositiveIntegerField(_("Vereinbarter Tagessatz (EUR)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at"]
+        verbose_name = _("Platzierung")
+        verbose_name_plural = _("Platzierungen")
+
+    def __str__(self):
+        return f"{self.manager} @ {self.mandate}"

@@ -1,0 +1,57 @@
+"""Shared personas and test-only speed-ups. Integration tests that need a real worker opt out of eager Celery."""
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture
+def manager(db):
+    return factories.manager("manager@example.com", first_name="Anna", last_name="Berger")
+
+
+@pytest.fixture
+def other_manager(db):
+    return factories.manager("other.manager@example.com", first_name="Bernd", last_name="Krause")
+
+
+@pytest.fixture
+def client_contact(db):
+    return factories.client_contact("client@example.com")
+
+
+@pytest.fixture
+def other_client_contact(db):
+    return factories.client_contact("other.client@example.com")
+
+
+@pytest.fixture
+def staff(db):
+    return factories.user("staff@example.com", staff=True)
+
+
+@pytest.fixture
+def outsider(db):
+    return factories.user("outsider@example.com")
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Unit tests run tasks in-process; tests marked ``worker`` talk to a real broker and worker."""
+    from manatnet.celery import app
+
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

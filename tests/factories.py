@@ -1,0 +1,96 @@
+"""Small builders for test data. Plain functions: each returns a saved object with sensible defaults."""
+
+import itertools
+from datetime import date, timedelta
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from managers.models import CEFR, Function, Industry, Language, LanguageSkill, Region, Skill
+from managers.services import manager_register
+from mandates.models import ClientCompany, ClientContact, Mandate, MandateLanguage
+
+PASSWORD = "correct-horse-battery-9"
+_counter = itertools.count(1)
+
+
+def user(email=None, *, first_name="Test", last_name="Person", staff=False, password=PASSWORD):
+    n = next(_counter)
+    email = email or f"person{n}@example.com"
+    obj = get_user_model().objects.create_user(
+        username=email,
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=staff,
+        is_superuser=staff,
+    )
+    EmailAddress.objects.create(user=obj, email=email, verified=True, primary=True)
+    return obj
+
+
+def manager(
+    email=None, *, skills=(), functions=(), industries=(), regions=(), languages=(("de", CEFR.NATIVE),), **fields
+):
+    profile = manager_register(
+        user=user(email, first_name=fields.pop("first_name", "Max"), last_name=fields.pop("last_name", "Muster"))
+    )
+    defaults = {
+        "headline": "Interim CFO",
+        "available_from": date.today(),
+        "day_rate_min": 1000,
+        "day_rate_target": 1200,
+    }
+    for key, value in {**defaults, **fields}.items():
+        setattr(profile, key, value)
+    profile.save()
+    profile.skills.set(Skill.objects.filter(slug__in=skills))
+    profile.functions.set(Function.objects.filter(code__in=functions))
+    profile.industries.set(Industry.objects.filter(code__in=industries))
+    profile.accepted_regions.set(Region.objects.filter(code__in=regions))
+    for code, level in languages:
+        LanguageSkill.objects.create(profile=profile, language=Language.objects.get(code=code), level=level)
+    return profile
+
+
+def company(name=None):
+    return ClientCompany.objects.create(name=name or f"Firma {next(_counter)} GmbH", city="Köln")
+
+
+def client_contact(email=None, *, company_obj=None):
+    return ClientContact.objects.create(user=user(email), company=company_obj or company())
+
+
+def mandate(
+    company_obj=None,
+    *,
+    skills=(),
+    nice=(),
+    function=None,
+    industries=(),
+    region=None,
+    languages=(("de", CEFR.C1),),
+    **fields,
+):
+    defaults = {
+        "title": f"Interim CFO #{next(_counter)}",
+        "public_summary": "CFO für einen Mittelständler",
+        "start_date": date.today() + timedelta(days=30),
+        "budget_day_rate": 1200,
+        "status": Mandate.Status.OPEN,
+        "opened_at": timezone.now(),
+    }
+    obj = Mandate.objects.create(
+        company=company_obj or company(),
+        function=Function.objects.get(code=function) if function else None,
+        region=Region.objects.get(code=region) if region else None,
+        **{**defaults, **fields},
+    )
+    obj.required_skills.set(Skill.objects.filter(slug__in=skills))
+    obj.nice_skills.set(Skill.objects.filter(slug__in=nice))
+    obj.industries.set(Industry.objects.filter(code__in=industries))
+    for code, level in languages:
+        MandateLanguage.objects.create(mandate=obj, language=Language.objects.get(code=code), min_level=level)
+    return obj

@@ -1,0 +1,36 @@
+import pytest
+from django.core.management import call_command
+
+from managers.models import ManagerProfile
+from mandates import demo
+from mandates.models import ClientContact, Mandate, Placement
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_every_role_and_is_idempotent(client):
+    call_command("seed_demo", managers=12, mandates=6, seed=7, verbosity=0)
+    counts = (ManagerProfile.objects.count(), ClientContact.objects.count(), Mandate.objects.count())
+    assert counts == (15, 2, 6)
+    assert Placement.objects.exists(), "part of the pool has a past placement, so time-to-mandate has data"
+
+    call_command("seed_demo", managers=12, mandates=6, seed=7, verbosity=0)
+    assert (ManagerProfile.objects.count(), ClientContact.objects.count(), Mandate.objects.count()) == counts
+
+    for local in ["admin", "anna.berger", "jens.vogel"]:
+        assert client.login(username=f"{local}@{demo.DEMO_DOMAIN}", password=demo.DEMO_PASSWORD), local
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_deterministic_for_a_seed():
+    call_command("seed_demo", managers=5, mandates=2, seed=11, verbosity=0)
+    first = list(ManagerProfile.objects.order_by("user__email").values_list("user__email", "headline", "day_rate_min"))
+    ManagerProfile.objects.all().delete()
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.filter(email__startswith="pool").delete()
+    get_user_model().objects.filter(email__in=[f"{m[0]}@{demo.DEMO_DOMAIN}" for m in demo.MANAGERS]).delete()
+    Placement.objects.all().delete()
+    Mandate.objects.all().delete()
+    call_command("seed_demo", managers=5, mandates=2, seed=11, verbosity=0)
+    again = list(ManagerProfile.objects.order_by("user__email").values_list("user__email", "headline", "day_rate_min"))
+    assert first == again

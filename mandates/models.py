@@ -256,7 +256,8 @@ class Placement(models.Model):
     """A manager got the mandate: the event time-to-mandate is measured on."""
 
     mandate = models.OneToOneField(Mandate, on_delete=models.PROTECT, related_name="placement")
-    manager = models.ForeignKey(ManagerProfile, on_delete=models.CASCADE, related_name="placements")
+    # SET_NULL: when a manager erases their account the placement stays, anonymous, for the statistics.
+    manager = models.ForeignKey(ManagerProfile, null=True, on_delete=models.SET_NULL, related_name="placements")
     placed_at = models.DateTimeField(_("Platziert am"), default=timezone.now)
     starts_on = models.DateField(_("Start"))
     ends_on = models.DateField(_("Ende"), null=True, blank=True)

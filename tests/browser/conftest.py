@@ -6,9 +6,6 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("MANATNET_CHROMIUM", "/usr/bin/chromium")
-# Playwright's sync API keeps an event loop running in the test thread; the ORM calls our tests make
-# between browser steps are still synchronous, so Django's async-safety guard is lifted for these tests only.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(items):
@@ -42,7 +39,10 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, settings):
+def page(browser, live_server, settings, monkeypatch):
+    # Playwright's sync API keeps an event loop running in the test thread; the ORM calls our tests make
+    # between browser steps are still synchronous, so Django's async-safety guard is lifted for these tests only.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     settings.SITE_URL = live_server.url
     context = browser.new_context(locale="de-DE", base_url=live_server.url)
     context.set_default_timeout(15_000)

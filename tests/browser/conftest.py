@@ -21,6 +21,9 @@ def browser():
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium).")
+    # Playwright's sync API keeps an event loop running in the test thread; the ORM calls our tests make
+    # between browser steps are still synchronous, so Django's async-safety guard is lifted while it runs.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -36,13 +39,11 @@ def browser():
         )
         yield browser
         browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
-def page(browser, live_server, settings, monkeypatch):
-    # Playwright's sync API keeps an event loop running in the test thread; the ORM calls our tests make
-    # between browser steps are still synchronous, so Django's async-safety guard is lifted for these tests only.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def page(browser, live_server, settings):
     settings.SITE_URL = live_server.url
     context = browser.new_context(locale="de-DE", base_url=live_server.url)
     context.set_default_timeout(15_000)

@@ -134,6 +134,10 @@ class Mandate(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     opened_at = models.DateTimeField(_("Eröffnet am"), null=True, blank=True)
     closed_at = models.DateTimeField(_("Abgeschlossen am"), null=True, blank=True)
+    # Set by the matching task once candidates were ranked and alerts written; an open mandate without it is
+    # picked up again by the periodic job, so a broker outage at opening time loses nothing.
+    matched_at = models.DateTimeField(null=True, blank=True, editable=False)
+    shortlist_sent_at = models.DateTimeField(_("Shortlist gesendet am"), null=True, blank=True)
 
     objects = MandateQuerySet.as_manager()
 
@@ -211,6 +215,8 @@ class Candidacy(models.Model):
     stage = models.CharField(_("Phase"), max_length=12, choices=Stage.choices, default=Stage.PROPOSED)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     note_for_client = models.TextField(_("Notiz für den Kunden"), blank=True)
+    # Only released candidacies (sent on a shortlist) are visible to the client, with profile and CV.
+    released_at = models.DateTimeField(_("Für Kunden freigegeben am"), null=True, blank=True)
     score = models.FloatField(_("Score"), null=True, blank=True)
     score_detail = models.JSONField(default=dict, blank=True, editable=False)
 

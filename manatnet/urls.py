@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from mandates.analytics_views import staff_time_to_mandate
+
 from . import views
 
 admin.site.site_header = "MANATNET"
@@ -18,6 +20,7 @@ urlpatterns = [
     path("client/", include("mandates.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
+    path("admin/time-to-mandate/", staff_time_to_mandate, name="staff_time_to_mandate"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -5,20 +5,68 @@ a conditional UPDATE and send them. The unique constraint on (recipient, kind, k
 hold across retries, redeliveries and concurrent workers.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class NotificationQuerySet(models.QuerySet):
     def due(self, now=None):
-        """Pending rows whose next attempt is due."""
+        """Pending rows whose next attempt is due and that go out on their own (not inside a daily digest)."""
         now = now or timezone.now()
-        return self.filter(state=Notification.State.PENDING).filter(
+        return self.filter(state=Notification.State.PENDING, via_digest=False).filter(
             Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
         )
+
+    def stale(self, now=None):
+        """Rows claimed by a worker that did not finish within the lease (killed, or its host lost)."""
+        now = now or timezone.now()
+        return self.filter(state=Notification.State.SENDING, claimed_at__lt=now - lease())
+
+    def claimable(self, now=None):
+        now = now or timezone.now()
+        return self.due(now) | self.stale(now)
+
+    def waiting_for_digest(self):
+        return self.filter(state=Notification.State.PENDING, via_digest=True, digest__isnull=True)
+
+    def claim(self, notification_id):
+        """Claim one row for sending: a conditional UPDATE, so of two workers (or a retry and a redelivery) only
+        one changes the row; the other gets None and does nothing."""
+        now = timezone.now()
+        changed = (
+            self.claimable(now)
+            .filter(id=notification_id)
+            .update(state=Notification.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+        )
+        if not changed:
+            return None
+        return self.select_related("recipient").get(id=notification_id)
+
+    def claim_next(self):
+        """Claim the oldest claimable row, or None. ``SKIP LOCKED`` lets several draining workers walk the
+        outbox side by side on PostgreSQL; the conditional UPDATE keeps it correct where locks do not exist."""
+        with transaction.atomic():
+            candidate = (
+                self.claimable()
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("id")
+                .values_list("id", flat=True)[:1]
+            )
+            ids = list(candidate)
+            if not ids:
+                return None
+            return self.claim(ids[0])
+
+
+def lease():
+    """How long a claim protects a row. Longer than any single send (SMTP timeout plus rendering), far shorter
+    than Redis' visibility timeout, so a killed worker's row is sent by the next drain after restart."""
+    return timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
 
 
 class Notification(models.Model):
@@ -42,16 +90,37 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("Gesendet am"), null=True, blank=True)
-    last_error = models.TextField(_("Letzter Fehler"), blank=True)
+    last_error = models.TextField(_("Letzter Fehler / Hinweis"), blank=True)
+    # Match alerts of managers who chose a daily digest: never sent on their own, but attached to that day's
+    # "match_digest" row and marked sent in the same UPDATE transaction as it.
+    via_digest = models.BooleanField(_("Per Tageszusammenfassung"), default=False)
+    digest = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
+        verbose_name=_("Zusammenfassung"),
+    )
 
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["recipient", "kind", "key"], name="notify_once")]
-        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"]),
+            models.Index(fields=["state", "claimed_at"], name="notify_stale_claims"),
+        ]
         verbose_name = _("Benachrichtigung")
         verbose_name_plural = _("Benachrichtigungen")
 
     def __str__(self):
         return f"{self.kind} → {self.recipient} ({self.key})"
+
+    @property
+    def message_id(self):
+        """Stable Message-ID: should the rare double delivery happen (see docs/reliability.md), mail clients and
+        servers that de-duplicate on it show the message once."""
+        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "manatnet.example"
+        return f"<notification-{self.pk}-{self.kind}@{domain}>"

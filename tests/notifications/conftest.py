@@ -1,0 +1,14 @@
+import pytest
+
+from manatnet.queue import reset_broker_backoff
+from tests.notifications import backends
+
+
+@pytest.fixture(autouse=True)
+def _flaky_mail(settings):
+    settings.EMAIL_BACKEND = "tests.notifications.backends.FlakyBackend"
+    settings.SITE_URL = "https://manatnet.example"
+    backends.plan.clear()
+    reset_broker_backoff()
+    yield backends.plan
+    backends.plan.clear()

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -233,7 +234,36 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {}  # filled by manatnet/celery.py from each app's schedule
+# No task may outlive the visibility timeout: a task still running when Redis redelivers its message would run
+# twice at once. Drains stop themselves after NOTIFY_DRAIN_BUDGET_SECONDS; the hard limit catches a hung one.
+CELERY_TASK_SOFT_TIME_LIMIT = 300
+CELERY_TASK_TIME_LIMIT = 360
+# Redis does not hand back a SIGKILLed worker's unacknowledged message before the visibility timeout (an hour), so
+# correctness never relies on redelivery: the outbox rows are the truth, and the drain below re-reads them every
+# minute (including rows whose claim expired, NOTIFY_LEASE_SECONDS).
+
+# --- Notifications (outbox) -------------------------------------------------------------------------------------
+# Retries live in the database (next_attempt_at), not in broker ETAs: base·2^n seconds, capped well below the
+# visibility timeout, NOTIFY_MAX_ATTEMPTS tries in all (60 s … 30 min: about 2.5 hours of trying).
+NOTIFY_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "60"))
+NOTIFY_RETRY_CAP_SECONDS = min(float(os.environ.get("NOTIFY_RETRY_CAP_SECONDS", "1800")), 3000)
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "8"))
+# A claim older than this is taken over by the next drain: longer than one send (EMAIL_TIMEOUT 10 s + rendering).
+NOTIFY_LEASE_SECONDS = float(os.environ.get("NOTIFY_LEASE_SECONDS", "300"))
+NOTIFY_DRAIN_SECONDS = float(os.environ.get("NOTIFY_DRAIN_SECONDS", "60"))
+NOTIFY_DRAIN_BUDGET_SECONDS = float(os.environ.get("NOTIFY_DRAIN_BUDGET_SECONDS", "50"))
+# Local hour (manager's time zone) from which the day's match digest goes out.
+NOTIFY_DIGEST_HOUR = int(os.environ.get("NOTIFY_DIGEST_HOUR", "7"))
+
+CELERY_BEAT_SCHEDULE = {
+    # Safety net behind every on-commit nudge: sends what is due, retries, and rows of killed workers.
+    "drain-outbox": {"task": "notifications.tasks.drain_outbox", "schedule": NOTIFY_DRAIN_SECONDS},
+    # Open mandates whose matching never ran (broker down when they were opened).
+    "match-unmatched-mandates": {"task": "mandates.tasks.match_unmatched", "schedule": NOTIFY_DRAIN_SECONDS},
+    # Every 15 minutes: each manager's digest goes out soon after NOTIFY_DIGEST_HOUR in their own time zone.
+    "collect-digests": {"task": "notifications.tasks.collect_digests", "schedule": crontab(minute="*/15")},
+    "availability-reminders": {"task": "managers.tasks.send_availability_reminders", "schedule": crontab(hour=6, minute=30)},
+}
 
 # --- REST API -------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

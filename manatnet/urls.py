@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from mandates import urls as mandate_urls
 from mandates.analytics_views import staff_time_to_mandate
 
 from . import views
@@ -18,6 +19,7 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("manager/", include("managers.urls")),
     path("client/", include("mandates.urls")),
+    path("manager/mandates/", include(mandate_urls.manager_urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/time-to-mandate/", staff_time_to_mandate, name="staff_time_to_mandate"),

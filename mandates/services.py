@@ -17,9 +17,13 @@ from django.utils.translation import gettext as _
 
 from managers.models import ManagerProfile
 from managers.services import manager_set_status
+from manatnet.queue import enqueue_on_commit
 from notifications.services import notification_create
 
+from . import matching
 from .models import Candidacy, Mandate, MandateStatusChange, Placement, StageChange
+from .search import mandate_facts, profile_facts
+from .tasks import match_mandate
 
 Stage = Candidacy.Stage
 
@@ -128,8 +132,8 @@ def mandate_open(*, mandate, by):
     _record_mandate_status(mandate, Mandate.Status.OPEN, by, now)
     mandate.opened_at = now
     mandate.save(update_fields=["status", "opened_at"])
-    # Matching hook (notifications/matching helper): enqueue the matching task here with
-    # transaction.on_commit(lambda: match_mandate.delay(mandate.pk)), so it runs only once the opening is committed.
+    # Matching hook: after commit, rank and alert (never fails the save if Redis is down; see manatnet/queue.py).
+    enqueue_on_commit(match_mandate, mandate.pk)
     return mandate
 
 
@@ -156,9 +160,8 @@ def mandate_set_status(*, mandate, status, by):
 
 
 def _compute_score(mandate, manager):
-    from .search import score_one
-
-    return score_one(mandate=mandate, profile=manager)
+    (facts,) = profile_facts([manager])
+    return matching.score(facts, mandate_facts(mandate))
 
 
 @transaction.atomic

@@ -1,0 +1,143 @@
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from mandates import services
+from mandates.models import Candidacy, Mandate
+from notifications.models import Notification
+from tests import factories
+
+Stage = Candidacy.Stage
+
+
+def released(mandate, profile, staff, note=""):
+    candidacy = services.candidacy_add(mandate=mandate, manager=profile, by=staff)
+    if note:
+        services.candidacy_update_note(candidacy=candidacy, note_for_client=note)
+    services.candidacy_move(candidacy=candidacy, to_stage=Stage.SHORTLISTED, by=staff)
+    services.shortlist_send(mandate=mandate, by=staff)
+    candidacy.refresh_from_db()
+    return candidacy
+
+
+@pytest.fixture
+def setup(client_contact, other_client_contact, manager, other_manager, staff):
+    manager.headline = "Interim CFO mit Restrukturierungserfahrung"
+    manager.save()
+    mandate = factories.mandate(client_contact.company, title="CFO Nord", owner=staff)
+    shown = released(mandate, manager, staff, note="Sehr erfahren in der Sanierung")
+    hidden = services.candidacy_add(mandate=mandate, manager=other_manager, by=staff)
+    other_mandate = factories.mandate(other_client_contact.company, title="COO Süd", owner=staff)
+    foreign = released(other_mandate, other_manager, staff)
+    return {"mandate": mandate, "shown": shown, "hidden": hidden, "other_mandate": other_mandate, "foreign": foreign}
+
+
+def login(client, contact):
+    client.force_login(contact.user if hasattr(contact, "user") else contact)
+
+
+def test_a_client_sees_only_their_companys_non_draft_mandates(client, client_contact, setup):
+    factories.mandate(client_contact.company, title="Entwurf geheim", status=Mandate.Status.DRAFT, opened_at=None)
+    login(client, client_contact)
+    page = client.get(reverse("client_mandates")).content.decode()
+    assert "CFO Nord" in page
+    assert "COO Süd" not in page
+    assert "Entwurf geheim" not in page
+
+
+def test_the_mandate_page_shows_released_candidates_anonymised(client, client_contact, setup, manager, other_manager):
+    login(client, client_contact)
+    page = client.get(reverse("client_mandate_detail", args=[setup["mandate"].pk])).content.decode()
+    assert "Interim CFO mit Restrukturierungserfahrung" in page
+    assert "Sehr erfahren in der Sanierung" in page
+    assert "Kandidat 1" in page
+    # Neither the released manager's identity nor anything about the unreleased one reaches the client.
+    assert manager.user.last_name not in page and manager.user.email not in page
+    assert other_manager.user.last_name not in page
+    assert page.count('data-testid="candidate"') == 1
+
+
+@pytest.mark.parametrize("name", ["client_mandate_detail", "client_feedback", "client_candidate_cv"])
+def test_another_companys_contact_gets_404_everywhere(client, client_contact, other_client_contact, setup, name):
+    ours = setup["mandate"].pk if name == "client_mandate_detail" else setup["shown"].pk
+    theirs = setup["other_mandate"].pk if name == "client_mandate_detail" else setup["foreign"].pk
+    method = client.post if name == "client_feedback" else client.get
+    data = {f"c{theirs}-wants_meeting": "yes"} if name == "client_feedback" else None
+
+    login(client, other_client_contact)
+    assert method(reverse(name, args=[ours]), data).status_code == 404
+    login(client, client_contact)
+    assert method(reverse(name, args=[theirs]), data).status_code == 404
+
+
+def test_an_unreleased_candidate_is_invisible_even_by_id(client, client_contact, setup):
+    login(client, client_contact)
+    hidden = setup["hidden"].pk
+    assert (
+        client.post(reverse("client_feedback", args=[hidden]), {f"c{hidden}-wants_meeting": "yes"}).status_code == 404
+    )
+    assert client.get(reverse("client_candidate_cv", args=[hidden])).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["manager", "staff", "outsider"])
+def test_people_without_a_client_account_see_no_client_mandate(client, setup, persona, request):
+    user = request.getfixturevalue(persona)
+    client.force_login(user.user if hasattr(user, "user") else user)
+    assert client.get(reverse("client_mandate_detail", args=[setup["mandate"].pk])).status_code == 404
+
+
+def test_a_client_says_they_want_to_meet_a_candidate(client, client_contact, setup, staff):
+    login(client, client_contact)
+    pk = setup["shown"].pk
+    response = client.post(
+        reverse("client_feedback", args=[pk]), {f"c{pk}-wants_meeting": "yes", f"c{pk}-comment": "Gern nächste Woche"}
+    )
+    assert response.status_code == 302
+    candidacy = Candidacy.objects.get(pk=pk)
+    assert candidacy.stage == Stage.INTERVIEW and candidacy.client_feedback == "Gern nächste Woche"
+    assert Notification.objects.filter(recipient=staff, kind="client_feedback").exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "Ihre Antwort: ja" in page
+
+
+def test_a_no_without_comment_is_refused_and_the_choice_is_kept(client, client_contact, setup):
+    login(client, client_contact)
+    pk = setup["shown"].pk
+    response = client.post(reverse("client_feedback", args=[pk]), {f"c{pk}-wants_meeting": "no", f"c{pk}-comment": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "warum Sie diese Person nicht kennenlernen" in page
+    chosen = re.search(rf'<input[^>]*name="c{pk}-wants_meeting"[^>]*value="no"[^>]*>', page).group(0)
+    assert "checked" in chosen
+    assert Candidacy.objects.get(pk=pk).stage == Stage.PRESENTED
+
+
+def test_a_client_downloads_the_cv_of_a_released_candidate(client, client_contact, setup, manager):
+    path = Path(settings.PRIVATE_MEDIA_ROOT) / "cv" / "abc.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"%PDF-1.4 test")
+    manager.cv_file, manager.cv_original_name = "cv/abc.pdf", "Lebenslauf.pdf"
+    manager.save()
+    login(client, client_contact)
+    page = client.get(reverse("client_mandate_detail", args=[setup["mandate"].pk])).content.decode()
+    assert reverse("client_candidate_cv", args=[setup["shown"].pk]) in page
+    response = client.get(reverse("client_candidate_cv", args=[setup["shown"].pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+
+
+def test_the_mandate_page_has_constant_queries(client, client_contact, staff, django_assert_max_num_queries):
+    mandate = factories.mandate(client_contact.company)
+    for _ in range(2):
+        released(mandate, factories.manager(skills=("controlling",)), staff)
+    login(client, client_contact)
+    url = reverse("client_mandate_detail", args=[mandate.pk])
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for _ in range(6):
+        released(mandate, factories.manager(skills=("controlling",)), staff)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).content.decode().count('data-testid="candidate"') == 8

@@ -11,3 +11,21 @@ def get_own_profile(user):
         return ManagerProfile.objects.select_related("user").get(user=user)
     except ManagerProfile.DoesNotExist:
         raise Http404 from None
+
+
+def get_profile_for_staff(user, public_id):
+    """Any profile, for staff only; everyone else gets 404 so that profile ids reveal nothing."""
+    if not (user.is_authenticated and user.is_staff):
+        raise Http404
+    try:
+        return ManagerProfile.objects.select_related("user").get(public_id=public_id)
+    except ManagerProfile.DoesNotExist:
+        raise Http404 from None
+
+
+def get_own_history_entry(profile, pk):
+    """One of the manager's own mandate-history entries; another manager's id is a 404."""
+    try:
+        return profile.history.get(pk=pk)
+    except profile.history.model.DoesNotExist:
+        raise Http404 from None

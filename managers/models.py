@@ -248,6 +248,16 @@ class ManagerProfile(models.Model):
     def available_on(self, day: date) -> bool:
         return self.available_from is None or self.available_from <= day
 
+    def completeness(self):
+        """How complete the profile is (0–100) and what to do next; weights are documented in ``completeness.py``."""
+        from .completeness import profile_completeness
+
+        return profile_completeness(self)
+
+    @property
+    def has_cv(self):
+        return bool(self.cv_file)
+
 
 class ManagerStatusChange(models.Model):
     """Every change of a manager's status, with when and why: the event log behind time-to-mandate."""
@@ -323,3 +333,24 @@ class PrivacyConsent(models.Model):
 
     def __str__(self):
         return f"{self.version} ({self.given_at:%Y-%m-%d})"
+
+
+class ErasedManagerRecord(models.Model):
+    """What statistics keep of a manager who deleted their account: no name, no contact, no free text.
+
+    Registration is truncated to the month so the row cannot be joined back to a person by its timestamp; the
+    first placement (from the status log) and the end keep time-to-mandate counting them as an anonymous
+    observation: placed, or censored at ``ended_at``.
+    """
+
+    registered_at = models.DateTimeField(_("Registriert (Monat)"))
+    first_placed_at = models.DateTimeField(_("Erstes Mandat am"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("Gelöscht am"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-ended_at"]
+        verbose_name = _("Gelöschtes Profil (anonym)")
+        verbose_name_plural = _("Gelöschte Profile (anonym)")
+
+    def __str__(self):
+        return f"{self.registered_at:%Y-%m} → {self.ended_at:%Y-%m-%d}"

@@ -4,7 +4,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ManagerProfile, ManagerStatusChange, PrivacyConsent
+from .cv import delete_cv_file
+from .cv import store_cv as cv_store
+from .models import LanguageSkill, ManagerProfile, ManagerStatusChange, MandateHistoryEntry, PrivacyConsent
+from .signals import send_profile_changed_on_commit
 
 
 @transaction.atomic
@@ -14,6 +17,7 @@ def manager_register(*, user, consent_version=None, registered_at=None):
     profile = ManagerProfile.objects.create(user=user, registered_at=now, status_changed_at=now)
     ManagerStatusChange.objects.create(profile=profile, to_status=ManagerProfile.Status.ACTIVE, at=now)
     PrivacyConsent.objects.create(user=user, version=consent_version or settings.PRIVACY_NOTICE_VERSION, given_at=now)
+    send_profile_changed_on_commit(profile)
     return profile
 
 
@@ -31,4 +35,105 @@ def manager_set_status(*, profile, status, reason="", at=None):
     profile.status_changed_at = at
     profile.left_reason = reason if status == ManagerProfile.Status.LEFT else ""
     profile.save(update_fields=["status", "status_changed_at", "left_reason"])
+    send_profile_changed_on_commit(profile)
+    return profile
+
+
+# --- Profile editing -------------------------------------------------------------------------------------------
+# Every write below sends ``profile_changed`` after commit, so re-indexing and re-matching see committed data.
+
+AVAILABILITY_FIELDS = {"available_from", "days_per_week"}
+
+
+@transaction.atomic
+def profile_update(*, profile, fields=None, relations=None, user_fields=None, at=None):
+    """Save one section of a profile: plain ``fields``, many-to-many ``relations`` and the user's name.
+
+    Saving the availability section counts as confirming it: the manager just looked at it.
+    """
+    fields = dict(fields or {})
+    if AVAILABILITY_FIELDS & fields.keys():
+        fields["availability_confirmed_at"] = at or timezone.now()
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    if fields:
+        profile.save(update_fields=list(fields))
+    for name, values in (relations or {}).items():
+        getattr(profile, name).set(values)
+    if user_fields:
+        for name, value in user_fields.items():
+            setattr(profile.user, name, value)
+        profile.user.save(update_fields=list(user_fields))
+    send_profile_changed_on_commit(profile)
+    return profile
+
+
+@transaction.atomic
+def profile_set_languages(*, profile, levels):
+    """Replace the manager's languages with ``levels``: ``{Language: CEFR level}``."""
+    profile.language_skills.all().delete()
+    LanguageSkill.objects.bulk_create(
+        [LanguageSkill(profile=profile, language=language, level=level) for language, level in levels.items()]
+    )
+    send_profile_changed_on_commit(profile)
+
+
+@transaction.atomic
+def history_save(*, profile, entry=None, data):
+    """Add a mandate-history entry (``entry`` is None) or change one of this profile's entries."""
+    entry = entry or MandateHistoryEntry(profile=profile)
+    if entry.profile_id != profile.id:
+        raise ValueError("history entry belongs to another profile")
+    for name, value in data.items():
+        setattr(entry, name, value)
+    entry.full_clean()
+    entry.save()
+    send_profile_changed_on_commit(profile)
+    return entry
+
+
+@transaction.atomic
+def history_remove(*, profile, entry):
+    if entry.profile_id != profile.id:
+        raise ValueError("history entry belongs to another profile")
+    entry.delete()
+    send_profile_changed_on_commit(profile)
+
+
+def cv_replace(*, profile, upload, kind, display_name, at=None):
+    """Store a validated CV and point the profile at it; the previous file goes once the change has committed."""
+    new_name = cv_store(upload, kind)
+    try:
+        with transaction.atomic():
+            locked = ManagerProfile.objects.select_for_update().get(pk=profile.pk)
+            old_name = locked.cv_file
+            profile.cv_file = new_name
+            profile.cv_original_name = display_name
+            profile.cv_uploaded_at = at or timezone.now()
+            profile.save(update_fields=["cv_file", "cv_original_name", "cv_uploaded_at"])
+            transaction.on_commit(lambda: delete_cv_file(old_name))
+            send_profile_changed_on_commit(profile)
+    except Exception:
+        delete_cv_file(new_name)
+        raise
+    return profile
+
+
+@transaction.atomic
+def cv_remove(*, profile):
+    old_name = profile.cv_file
+    profile.cv_file = ""
+    profile.cv_original_name = ""
+    profile.cv_uploaded_at = None
+    profile.save(update_fields=["cv_file", "cv_original_name", "cv_uploaded_at"])
+    transaction.on_commit(lambda: delete_cv_file(old_name))
+    send_profile_changed_on_commit(profile)
+
+
+@transaction.atomic
+def availability_confirm(*, profile, at=None):
+    """Record that the manager's availability is still accurate (one click on the dashboard or in a reminder)."""
+    profile.availability_confirmed_at = at or timezone.now()
+    profile.save(update_fields=["availability_confirmed_at"])
+    send_profile_changed_on_commit(profile)
     return profile

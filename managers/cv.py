@@ -1,0 +1,139 @@
+"""CV files: checked by their bytes, stored privately under a random name, served only to those allowed.
+
+Uploads land in ``settings.PRIVATE_MEDIA_ROOT/cv/`` under a random name; the manager's own file name is kept only
+as a label for downloads. Nothing here decides *who* may download: callers check that first (the owner and staff
+in ``managers.views``; a client of a released candidacy in ``mandates``) and then call :func:`cv_response`.
+"""
+
+import secrets
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext_lazy as _
+
+PDF = "pdf"
+DOCX = "docx"
+CONTENT_TYPES = {
+    PDF: "application/pdf",
+    DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+# A real CV as DOCX has a few dozen zip members and a few MB unpacked; far beyond that is a zip bomb.
+DOCX_MAX_MEMBERS = 500
+DOCX_MAX_UNCOMPRESSED = 50 * 1024 * 1024
+SUBDIR = "cv"
+
+
+def _display_name(name):
+    """A harmless label from the uploaded name; raises for names that try to point somewhere else."""
+    name = unicodedata.normalize("NFC", name or "")
+    if not name or "/" in name or "\\" in name or "\x00" in name or name.startswith(".") or ".." in name:
+        raise ValidationError(_("Der Dateiname ist ungültig. Bitte benennen Sie die Datei um."), code="cv_name")
+    if any(unicodedata.category(ch).startswith("C") for ch in name):
+        raise ValidationError(_("Der Dateiname ist ungültig. Bitte benennen Sie die Datei um."), code="cv_name")
+    stem, _dot, ext = name.rpartition(".")
+    safe = get_valid_filename(stem)[:150] or "cv"
+    return f"{safe}.{ext.lower()}"
+
+
+def _check_docx(upload):
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+            if len(members) > DOCX_MAX_MEMBERS or sum(m.file_size for m in members) > DOCX_MAX_UNCOMPRESSED:
+                raise ValidationError(
+                    _("Die DOCX-Datei ist ungewöhnlich aufgebaut und wurde abgelehnt."), code="cv_zip"
+                )
+            names = {m.filename for m in members}
+            if any(n.startswith("/") or ".." in n.split("/") for n in names):
+                raise ValidationError(
+                    _("Die DOCX-Datei ist ungewöhnlich aufgebaut und wurde abgelehnt."), code="cv_zip"
+                )
+            if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+                raise ValidationError(_("Die Datei ist kein gültiges Word-Dokument (DOCX)."), code="cv_type")
+    except zipfile.BadZipFile:
+        raise ValidationError(_("Die Datei ist kein gültiges Word-Dokument (DOCX)."), code="cv_type") from None
+
+
+def validate_cv(upload):
+    """Check an uploaded CV; returns ``(kind, display_name)`` or raises ``ValidationError`` with a clear message."""
+    if upload.size == 0:
+        raise ValidationError(_("Die Datei ist leer."), code="cv_empty")
+    if upload.size > settings.CV_MAX_BYTES:
+        raise ValidationError(
+            _("Die Datei ist zu groß (höchstens %(mb)s MB)."),
+            code="cv_size",
+            params={"mb": settings.CV_MAX_BYTES // (1024 * 1024)},
+        )
+    name = _display_name(upload.name)
+    extension = name.rsplit(".", 1)[-1]
+    if extension not in CONTENT_TYPES:
+        raise ValidationError(_("Bitte laden Sie eine PDF- oder DOCX-Datei hoch."), code="cv_type")
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    # The bytes decide, not the name: a renamed executable or image is refused even as "cv.pdf".
+    guessed = filetype.guess(head)
+    kind = guessed.extension if guessed else None
+    if extension == PDF and (kind != PDF or not head.startswith(b"%PDF-")):
+        raise ValidationError(_("Die Datei ist kein gültiges PDF-Dokument."), code="cv_type")
+    if extension == DOCX:
+        if kind not in (DOCX, "zip"):
+            raise ValidationError(_("Die Datei ist kein gültiges Word-Dokument (DOCX)."), code="cv_type")
+        _check_docx(upload)
+    upload.seek(0)
+    return extension, name
+
+
+def _root():
+    return Path(settings.PRIVATE_MEDIA_ROOT)
+
+
+def cv_path(relative_name):
+    """Absolute path of a stored CV; refuses anything that would leave the private root."""
+    root = _root().resolve()
+    path = (root / relative_name).resolve()
+    if root not in path.parents:
+        raise Http404
+    return path
+
+
+def store_cv(upload, kind):
+    """Write a validated upload under a fresh random name; returns the relative name to keep on the profile."""
+    relative = f"{SUBDIR}/{secrets.token_urlsafe(24)}.{kind}"
+    path = cv_path(relative)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    upload.seek(0)
+    with open(path, "xb") as out:  # "x": never overwrite, even if a random name ever repeated
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return relative
+
+
+def delete_cv_file(relative_name):
+    if relative_name:
+        cv_path(relative_name).unlink(missing_ok=True)
+
+
+def cv_response(profile):
+    """Serve ``profile``'s CV as a download. The caller has already decided that the requester may see it."""
+    if not profile.cv_file:
+        raise Http404
+    path = cv_path(profile.cv_file)
+    if not path.is_file():
+        raise Http404
+    kind = path.suffix.lstrip(".")
+    response = FileResponse(
+        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=profile.cv_original_name or f"cv.{kind}",
+        content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

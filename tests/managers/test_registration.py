@@ -1,0 +1,80 @@
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from managers.models import ManagerProfile, PrivacyConsent
+
+SIGNUP = {
+    "email": "neu@example.com",
+    "first_name": "Nora",
+    "last_name": "Neumann",
+    "privacy_consent": "on",
+    "password1": "Sichere-Passphrase-2026",
+    "password2": "Sichere-Passphrase-2026",
+}
+
+
+def signup(client, **changes):
+    return client.post(reverse("account_signup"), {**SIGNUP, **changes})
+
+
+@pytest.mark.django_db
+def test_signup_creates_a_profile_records_consent_and_sends_a_confirmation_mail(client, settings):
+    response = signup(client)
+    assert response.status_code == 302
+    profile = ManagerProfile.objects.get(user__email="neu@example.com")
+    assert profile.user.get_full_name() == "Nora Neumann"
+    consent = PrivacyConsent.objects.get(user=profile.user)
+    assert consent.version == settings.PRIVACY_NOTICE_VERSION
+    assert len(mail.outbox) == 1
+    assert re.search(r"/accounts/confirm-email/[^/\s]+/", mail.outbox[0].body)
+
+
+@pytest.mark.django_db
+def test_signup_without_consent_is_refused_with_the_reason(client):
+    response = signup(client, privacy_consent="")
+    assert "Ohne Ihre Einwilligung können wir kein Profil für Sie anlegen." in response.content.decode()
+    assert not get_user_model().objects.filter(email="neu@example.com").exists()
+
+
+@pytest.mark.django_db
+def test_the_same_email_cannot_register_twice_whatever_its_case(client, manager):
+    response = signup(client, email="MANAGER@Example.COM")
+    # allauth does not reveal that the address is taken (no account enumeration); it mails the owner instead.
+    assert response.status_code == 302
+    assert get_user_model().objects.filter(email__iexact="manager@example.com").count() == 1
+    assert ManagerProfile.objects.count() == 1
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["MANAGER@Example.COM"] or mail.outbox[0].to == ["manager@example.com"]
+
+
+@pytest.mark.django_db
+def test_confirming_the_email_logs_in_and_leads_to_the_dashboard(client):
+    signup(client)
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)", mail.outbox[0].body).group(1)
+    page = client.get(link)
+    assert page.status_code == 200
+    response = client.post(link)
+    assert response.status_code == 302
+    response = client.get(response["Location"], follow=True)
+    assert response.redirect_chain[-1][0] == reverse("manager_dashboard")
+    assert "Profil ausfüllen" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unconfirmed_manager_cannot_log_in(client):
+    signup(client)
+    client.logout()
+    response = client.post(reverse("account_login"), {"login": "neu@example.com", "password": SIGNUP["password1"]})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+
+
+@pytest.mark.django_db
+def test_password_reset_sends_a_mail(client, manager):
+    client.post(reverse("account_reset_password"), {"email": "manager@example.com"})
+    assert len(mail.outbox) == 1
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body

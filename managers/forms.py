@@ -130,6 +130,7 @@ class PositioningForm(SectionForm):
     cv = forms.FileField(
         label=_("Lebenslauf (PDF oder DOCX)"),
         required=False,
+        error_messages={"empty": _("Die Datei ist leer.")},
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
     )
     remove_cv = forms.BooleanField(label=_("Lebenslauf entfernen"), required=False)

@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Country,
+    ErasedManagerRecord,
     Function,
     Industry,
     Language,
@@ -153,7 +156,7 @@ class ManagerProfileAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     autocomplete_fields = ["user", "country", "home_region", "industries", "skills"]
     filter_horizontal = ["functions", "accepted_regions"]
-    readonly_fields = ["public_id", "cv_original_name", "cv_uploaded_at", "status", "status_changed_at"]
+    readonly_fields = ["public_id", "cv_link", "cv_uploaded_at", "status", "status_changed_at"]
     inlines = [LanguageSkillInline, HistoryInline, StatusChangeInline]
     date_hierarchy = "registered_at"
     fieldsets = [
@@ -175,13 +178,36 @@ class ManagerProfileAdmin(admin.ModelAdmin):
         (_("Tagessatz"), {"fields": ["day_rate_min", "day_rate_target"]}),
         (
             _("Lebenslauf und Einstellungen"),
-            {"fields": ["cv_original_name", "cv_uploaded_at", "notify_matches", "email_language"]},
+            {"fields": ["cv_link", "cv_uploaded_at", "notify_matches", "email_language"]},
         ),
     ]
 
     @admin.display(description=_("E-Mail"), ordering="user__email")
     def email(self, obj):
         return obj.user.email
+
+    @admin.display(description=_("Lebenslauf"))
+    def cv_link(self, obj):
+        # Served by the authorising view (staff only), never from a public media URL.
+        if not obj.cv_file:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("manager_cv_staff", args=[obj.public_id]), obj.cv_original_name
+        )
+
+
+@admin.register(ErasedManagerRecord)
+class ErasedManagerRecordAdmin(admin.ModelAdmin):
+    """Read-only: anonymous rows kept for time-to-mandate statistics after an account was erased."""
+
+    list_display = ["registered_at", "first_placed_at", "ended_at"]
+    date_hierarchy = "ended_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PrivacyConsent)

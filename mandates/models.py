@@ -4,7 +4,10 @@ Every status or stage change is stored as a timestamped row (``MandateStatusChan
 placement is its own fact (``Placement``): time-to-mandate and funnel figures are computed from these, never stored.
 """
 
+import json
+
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -276,3 +279,58 @@ class Placement(models.Model):
 
     def __str__(self):
         return f"{self.manager} @ {self.mandate}"
+
+
+class IntArrayField(models.Field):
+    """A list of integers: ``integer[]`` on PostgreSQL (GIN-indexed), JSON text on SQLite."""
+
+    def db_type(self, connection):
+        return "integer[]" if connection.vendor == "postgresql" else "text"
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or isinstance(value, list):
+            return value
+        return json.loads(value)
+
+    def to_python(self, value):
+        return json.loads(value) if isinstance(value, str) else value
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None:
+            return None
+        value = [int(v) for v in value]
+        return value if connection.vendor == "postgresql" else json.dumps(value)
+
+
+class CandidateIndex(models.Model):
+    """One row per manager with everything matching needs, so ranking reads one table and no joins.
+
+    ``tags`` encodes skills, functions, industries, sections, accepted regions and "speaks language L at level ≥ n"
+    in one integer space (``mandates/indexing.py``); on PostgreSQL a GIN index over it answers the hard filters and
+    the candidate pre-selection. Rows are derived data: ``mandates/indexing.py`` rebuilds them, and a row marked
+    ``stale`` is rebuilt before the next ranking or pool search reads it.
+    """
+
+    profile = models.OneToOneField(
+        ManagerProfile, primary_key=True, on_delete=models.CASCADE, related_name="candidate_index"
+    )
+    active = models.BooleanField(default=False)
+    stale = models.BooleanField(default=True)
+    tags = IntArrayField(default=list)
+    available_from = models.DateField(null=True)
+    days_per_week = models.PositiveSmallIntegerField(default=5)
+    remote_share = models.PositiveSmallIntegerField(default=0)
+    day_rate_min = models.PositiveIntegerField(null=True)
+    day_rate_target = models.PositiveIntegerField(null=True)
+    # Full text over headline, summary and mandate history, German stemming; PostgreSQL only (NULL on SQLite).
+    search = SearchVectorField(null=True)
+    indexed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("Suchindex-Eintrag")
+        verbose_name_plural = _("Suchindex")
+        # The GIN indexes over tags and search are created by migration 0004 on PostgreSQL only.
+        indexes = [models.Index(fields=["profile"], condition=models.Q(stale=True), name="candidateindex_stale")]
+
+    def __str__(self):
+        return f"{self.profile_id}"

@@ -1,0 +1,123 @@
+"""Ranking managers for a mandate, mandates for a manager, and the pool search, against the database."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from managers.models import CEFR, ManagerProfile, MandateHistoryEntry, Region, Skill
+from mandates import search
+from mandates.models import Mandate
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+SKILLS = ["liquidity-management", "cash-management-13-week", "hgb-ifrs", "financial-planning"]
+
+
+def cfo_mandate(**fields):
+    return factories.mandate(skills=SKILLS[:3], function="cfo", industries=["28"], region="DE-BY", **fields)
+
+
+def test_it_ranks_managers_best_first_with_explanations():
+    best = factories.manager(skills=SKILLS[:3], functions=["cfo"], industries=["28"], regions=["DE"])
+    middle = factories.manager(skills=SKILLS[:1], functions=["cfo"], regions=["DE"])
+    weak = factories.manager(skills=[], regions=["AT"])
+    ranked = search.rank(cfo_mandate())
+    assert [profile for profile, _score in ranked] == [best, middle, weak]
+    top = ranked[0][1]
+    assert top.total > ranked[1][1].total > ranked[2][1].total
+    skills = next(c for c in ranked[1][1].criteria if c.key == "skills")
+    assert skills.sentence.startswith("1 von 3 Muss-Kompetenzen: fehlen ")
+
+
+def test_it_leaves_out_managers_failing_a_hard_filter_and_inactive_ones():
+    fits = factories.manager(skills=SKILLS[:3])
+    factories.manager(skills=SKILLS[:3], languages=(("de", CEFR.B2),))  # German below C1
+    factories.manager(skills=SKILLS[:3], available_from=date.today() + timedelta(days=120))  # too late
+    paused = factories.manager(skills=SKILLS[:3])
+    paused.status = ManagerProfile.Status.PAUSED
+    paused.save()
+    assert [p for p, _s in search.rank(cfo_mandate())] == [fits]
+
+
+def test_region_is_a_hard_filter_only_when_switched_on():
+    bavarian = factories.manager(regions=["DE-BY"])
+    austrian = factories.manager(regions=["AT"])
+    assert [p for p, _s in search.rank(cfo_mandate())] == [bavarian, austrian]
+    assert [p for p, _s in search.rank(cfo_mandate(require_region=True))] == [bavarian]
+
+
+def test_limit_and_offset_page_through_the_ranking():
+    managers = [factories.manager(skills=SKILLS[:n]) for n in (3, 2, 1, 0)]
+    mandate = cfo_mandate()
+    assert [p for p, _s in search.rank(mandate, limit=2)] == managers[:2]
+    assert [p for p, _s in search.rank(mandate, limit=2, offset=2)] == managers[2:]
+
+
+def test_a_profile_edit_through_the_orm_is_seen_by_the_next_ranking():
+    manager = factories.manager(skills=[])
+    other = factories.manager(skills=SKILLS[:1])
+    mandate = cfo_mandate()
+    assert [p for p, _s in search.rank(mandate)] == [other, manager]
+    manager.skills.add(*Skill.objects.filter(slug__in=SKILLS[:3]))
+    assert [p for p, _s in search.rank(mandate)] == [manager, other]
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_ranking_issues_a_constant_number_of_queries(count, django_assert_max_num_queries):
+    for n in range(count):
+        factories.manager(skills=SKILLS[: n % 4], functions=["cfo"] if n % 2 else [], regions=["DE"])
+    mandate = cfo_mandate()
+    search.rank(mandate)  # builds the stale index rows once
+    # Stale check 1, mandate facts 13, candidate passes at most search.MAX_PASSES (PostgreSQL; 1 on SQLite),
+    # profiles 1, intarray probe at most 1: bounded whatever the pool size.
+    with django_assert_max_num_queries(16 + search.MAX_PASSES):
+        ranked = search.rank(mandate, limit=20)
+    assert len(ranked) == min(count, 20)
+
+
+def test_matching_mandates_for_lists_open_mandates_best_first():
+    manager = factories.manager(skills=SKILLS[:3], functions=["cfo"], regions=["DE"])
+    good = cfo_mandate()
+    weaker = factories.mandate(skills=SKILLS[3:], function="ceo")
+    factories.mandate(skills=SKILLS[:3], status=Mandate.Status.DRAFT)
+    factories.mandate(skills=SKILLS[:3], start_date=date.today() - timedelta(days=90), start_flex_days=0)
+    result = search.matching_mandates_for(manager)
+    assert [m for m, _s in result] == [good, weaker]
+    assert [m for m, _s in search.matching_mandates_for(manager, min_score=result[0][1].total)] == [good]
+
+
+@pytest.mark.parametrize("count", [3, 12])
+def test_matching_mandates_issues_a_constant_number_of_queries(count, django_assert_num_queries):
+    manager = factories.manager(skills=SKILLS[:3])
+    for _ in range(count):
+        cfo_mandate()
+    with django_assert_num_queries(25):
+        assert len(search.matching_mandates_for(manager, limit=10)) == min(count, 10)
+
+
+def test_pool_search_filters_by_skill_language_region_availability_and_rate():
+    anna = factories.manager(
+        skills=SKILLS[:1], regions=["DE"], languages=(("de", CEFR.NATIVE), ("en", CEFR.C1)), day_rate_target=1100
+    )
+    bernd = factories.manager(skills=SKILLS[1:2], regions=["AT"], day_rate_target=1600)
+    bayern = Region.objects.get(code="DE-BY")
+    assert list(search.pool_search(skill=Skill.objects.get(slug=SKILLS[0]))) == [anna]
+    assert list(search.pool_search(region=bayern)) == [anna]
+    assert set(search.pool_search(language=anna.language_skills.get(level=CEFR.C1).language)) == {anna}
+    assert list(search.pool_search(max_rate=1200)) == [anna]
+    bernd.available_from = date.today() + timedelta(days=60)
+    bernd.save()
+    assert list(search.pool_search(available_by=date.today() + timedelta(days=7))) == [anna]
+
+
+def test_pool_search_finds_text_in_headline_summary_and_history():
+    restructurer = factories.manager(headline="Restrukturierung im Mittelstand", summary="")
+    historian = factories.manager(headline="Interim CFO", summary="")
+    MandateHistoryEntry.objects.create(
+        profile=historian, role="CFO", company="Werkzeugmaschinen AG", started_on=timezone.localdate()
+    )
+    factories.manager(headline="Interim CHRO", summary="Personalentwicklung")
+    assert list(search.pool_search(text="Restrukturierung")) == [restructurer]
+    assert list(search.pool_search(text="Werkzeugmaschinen")) == [historian]

@@ -261,3 +261,16 @@ def test_as_dict_is_json_friendly():
     data = score(profile(), mandate(), today=TODAY).as_dict()
     assert data["total"] == 100
     assert data["criteria"][0]["sentence"] == "alle 4 Muss-Kompetenzen"
+
+
+def test_the_breakdown_template_shows_total_weights_points_and_sentences():
+    from django.template.loader import render_to_string
+
+    result = score(profile(skill_ids=frozenset({1, 3, 4}), languages={DE: 4}), mandate(), today=TODAY)
+    html = render_to_string("mandates/_score_breakdown.html", {"score": result})
+    assert "3 von 4 Muss-Kompetenzen: fehlt StaRUG-Verfahren" in html
+    assert "spricht Deutsch nur B2 (gefordert C1)" in html
+    assert "ausgeschlossen" in html
+    assert '<td class="text-end">35</td>' in html
+    # The stored form (Candidacy.score_detail) renders the same.
+    assert "3 von 4 Muss-Kompetenzen" in render_to_string("mandates/_score_breakdown.html", {"score": result.as_dict()})

@@ -5,10 +5,18 @@ from django.http import Http404
 from .models import ManagerProfile
 
 
-def get_own_profile(user):
-    """The signed-in manager's own profile, or 404 for anyone without one (staff and clients included)."""
+def get_own_profile(user, *, detailed=False):
+    """The signed-in manager's own profile, or 404 for anyone without one (staff and clients included).
+
+    ``detailed`` prefetches everything the profile page shows, in a fixed number of queries.
+    """
+    queryset = ManagerProfile.objects.select_related("user")
+    if detailed:
+        queryset = queryset.select_related("country", "home_region").prefetch_related(
+            "functions", "industries", "skills", "accepted_regions", "language_skills__language", "history"
+        )
     try:
-        return ManagerProfile.objects.select_related("user").get(user=user)
+        return queryset.get(user=user)
     except ManagerProfile.DoesNotExist:
         raise Http404 from None
 

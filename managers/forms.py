@@ -6,6 +6,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .completeness import SUMMARY_MIN_CHARS
@@ -38,7 +39,13 @@ class SignupConsentForm(forms.Form):
         user.first_name = self.cleaned_data["first_name"]
         user.last_name = self.cleaned_data["last_name"]
         user.save(update_fields=["first_name", "last_name"])
-        manager_register(user=user, consent_version=settings.PRIVACY_NOTICE_VERSION)
+        # Mails go out in the language the manager signed up in, until they choose otherwise.
+        language = (get_language() or "de")[:2]
+        manager_register(
+            user=user,
+            consent_version=settings.PRIVACY_NOTICE_VERSION,
+            email_language=language if language in dict(settings.LANGUAGES) else "de",
+        )
 
 
 # --- Profile sections -------------------------------------------------------------------------------------------

@@ -11,10 +11,12 @@ from .signals import send_profile_changed_on_commit
 
 
 @transaction.atomic
-def manager_register(*, user, consent_version=None, registered_at=None):
+def manager_register(*, user, consent_version=None, registered_at=None, email_language=None):
     """Create the profile of a newly signed-up manager and record the privacy consent they gave."""
     now = registered_at or timezone.now()
-    profile = ManagerProfile.objects.create(user=user, registered_at=now, status_changed_at=now)
+    profile = ManagerProfile.objects.create(
+        user=user, registered_at=now, status_changed_at=now, email_language=email_language or "de"
+    )
     ManagerStatusChange.objects.create(profile=profile, to_status=ManagerProfile.Status.ACTIVE, at=now)
     PrivacyConsent.objects.create(user=user, version=consent_version or settings.PRIVACY_NOTICE_VERSION, given_at=now)
     send_profile_changed_on_commit(profile)

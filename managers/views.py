@@ -153,7 +153,8 @@ def section_edit(request, section, wizard=False):
     if section.slug == "languages":
         return _languages(request, profile, section, wizard)
     if section.slug == "history":
-        return history_list(request, wizard=wizard) if not wizard else history_add(request, wizard=True)
+        # The wizard's last step adds the latest mandate; outside the wizard history has its own list page.
+        return history_add(request, wizard=True) if wizard else redirect("manager_history")
     form_class = section.form_class
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, profile=profile)
@@ -190,7 +191,7 @@ def _languages(request, profile, section, wizard):
 
 
 @login_required
-def history_list(request, wizard=False):
+def history_list(request):
     profile = get_own_profile(request.user)
     return render(
         request,

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from managers.models import ManagerProfile
+
 ANONYMOUS_PAGES = [
     ("account_login", "Noch kein Konto?", "No account yet?"),
     ("account_signup", "Als Interim Manager registrieren", "Sign up as an interim manager"),
@@ -85,3 +87,5 @@ def test_the_confirmation_mail_is_written_in_the_visitors_language(client, mailo
     )
     assert "Please confirm your email address" in mailoutbox[0].subject
     assert "please confirm your email address for MANATNET" in mailoutbox[0].body
+    # Later notification mails follow the language of sign-up until the manager changes it.
+    assert ManagerProfile.objects.get(user__email="eng@example.com").email_language == "en"

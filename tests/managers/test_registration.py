@@ -27,6 +27,7 @@ def test_signup_creates_a_profile_records_consent_and_sends_a_confirmation_mail(
     assert response.status_code == 302
     profile = ManagerProfile.objects.get(user__email="neu@example.com")
     assert profile.user.get_full_name() == "Nora Neumann"
+    assert profile.email_language == "de"
     consent = PrivacyConsent.objects.get(user=profile.user)
     assert consent.version == settings.PRIVACY_NOTICE_VERSION
     assert len(mail.outbox) == 1

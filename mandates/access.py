@@ -48,3 +48,28 @@ def get_open_mandate_for_manager(user, pk):
     if manager_profile_of(user) is None:
         raise Http404
     return get_object_or_404(Mandate.objects.open(), pk=pk)
+
+
+# Below this score a mandate is noise on the dashboard; hard-filter failures never show at all.
+PANEL_MIN_SCORE = 30
+PANEL_LIMIT = 10
+
+
+def manager_mandate_panel_data(profile):
+    """What a manager's dashboard shows about mandates: only anonymous summaries of open mandates that match,
+    their own score and answer, and their placements (three queries plus the matching)."""
+    from .search import matching_mandates_for
+
+    matches = matching_mandates_for(profile, min_score=PANEL_MIN_SCORE, limit=PANEL_LIMIT)
+    ids = [mandate.pk for mandate, _score in matches]
+    mandates = Mandate.objects.select_related("function", "region").in_bulk(ids)
+    answers = {c.mandate_id: c for c in Candidacy.objects.filter(manager=profile, mandate_id__in=ids)}
+    placements = list(profile.placements.select_related("mandate__function", "mandate__region"))
+    return {
+        "matches": [
+            {"mandate": mandates[mandate.pk], "score": match, "candidacy": answers.get(mandate.pk)}
+            for mandate, match in matches
+            if mandate.pk in mandates
+        ],
+        "placements": placements,
+    }

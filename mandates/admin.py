@@ -1,6 +1,25 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+"""Staff work on mandates in the admin: the structured brief, opening, ranking, pool search, shortlist, placement.
 
+The extra pages are plain views wrapped in ``admin.site.admin_view`` (staff login, CSRF, never cached); every
+change is a POST that calls one function of ``mandates.services``.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from managers.models import ManagerProfile
+
+from . import services
+from .forms import NoteForm, PlacementForm, PoolSearchForm, StageMoveForm
+from .matching import DEFAULT_WEIGHTS
 from .models import (
     Candidacy,
     ClientCompany,
@@ -11,6 +30,22 @@ from .models import (
     Placement,
     StageChange,
 )
+
+
+def post_only(method):
+    """``require_POST`` for admin methods (the decorator itself expects ``request`` as first argument)."""
+
+    def wrapper(self, request, *args, **kwargs):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return method(self, request, *args, **kwargs)
+
+    return wrapper
+
+
+RANKING_PAGE = 20
+RANKING_MAX = 200
+POOL_PAGE = 50
 
 
 class ContactInline(admin.TabularInline):
@@ -53,6 +88,32 @@ class MandateStatusChangeInline(admin.TabularInline):
         return False
 
 
+class CandidacyAnswersInline(admin.TabularInline):
+    """The candidates with the managers' and the client's answers, read-only: changes happen on the shortlist page."""
+
+    model = Candidacy
+    extra = 0
+    can_delete = False
+    verbose_name_plural = gettext_lazy("Kandidaten und Antworten")
+    fields = [
+        "manager",
+        "stage",
+        "score",
+        "manager_response",
+        "manager_response_reason",
+        "responded_at",
+        "client_wants_meeting",
+        "client_feedback",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("manager__user")
+
+
 @admin.register(Mandate)
 class MandateAdmin(admin.ModelAdmin):
     list_display = ["title", "company", "function", "status", "start_date", "budget_day_rate", "owner", "opened_at"]
@@ -60,15 +121,33 @@ class MandateAdmin(admin.ModelAdmin):
     search_fields = ["title", "brief", "public_summary", "company__name"]
     list_select_related = ["company", "function", "owner"]
     autocomplete_fields = ["company", "contacts", "industries", "required_skills", "nice_skills"]
-    readonly_fields = ["status", "created_at", "opened_at", "closed_at"]
+    readonly_fields = ["status", "created_at", "opened_at", "closed_at", "shortlist_sent_at"]
     date_hierarchy = "created_at"
-    inlines = [MandateLanguageInline, MandateStatusChangeInline]
+    inlines = [MandateLanguageInline, CandidacyAnswersInline, MandateStatusChangeInline]
+    actions = ["open_mandates"]
+    change_form_template = "admin/mandates/mandate/change_form.html"
+    change_list_template = "admin/mandates/mandate/change_list.html"
     fieldsets = [
-        (None, {"fields": ["company", "contacts", "owner", "title", "status", "created_at", "opened_at", "closed_at"]}),
-        (_("Briefing"), {"fields": ["brief", "public_summary"]}),
-        (_("Anforderungen"), {"fields": ["function", "industries", "required_skills", "nice_skills"]}),
         (
-            _("Ort und Rahmen"),
+            None,
+            {
+                "fields": [
+                    "company",
+                    "contacts",
+                    "owner",
+                    "title",
+                    "status",
+                    "created_at",
+                    "opened_at",
+                    "closed_at",
+                    "shortlist_sent_at",
+                ]
+            },
+        ),
+        (gettext_lazy("Briefing"), {"fields": ["brief", "public_summary"]}),
+        (gettext_lazy("Anforderungen"), {"fields": ["function", "industries", "required_skills", "nice_skills"]}),
+        (
+            gettext_lazy("Ort und Rahmen"),
             {
                 "fields": [
                     "location_city",
@@ -81,10 +160,10 @@ class MandateAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Budget"), {"fields": ["budget_day_rate", "budget_tolerance_pct"]}),
-        (_("Harte Filter"), {"fields": ["require_availability", "require_languages", "require_region"]}),
+        (gettext_lazy("Budget"), {"fields": ["budget_day_rate", "budget_tolerance_pct"]}),
+        (gettext_lazy("Harte Filter"), {"fields": ["require_availability", "require_languages", "require_region"]}),
         (
-            _("Gewichtung"),
+            gettext_lazy("Gewichtung"),
             {
                 "fields": [
                     "weight_skills",
@@ -99,6 +178,284 @@ class MandateAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.owner_id is None:
+            # Whoever types the mandate in owns it until someone reassigns it: answers and feedback reach them.
+            obj.owner = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=gettext_lazy("Mandat eröffnen"), permissions=["change"])
+    def open_mandates(self, request, queryset):
+        opened = 0
+        for mandate in queryset.filter(status=Mandate.Status.DRAFT):
+            services.mandate_open(mandate=mandate, by=request.user)
+            opened += 1
+        skipped = queryset.count() - opened
+        if opened:
+            self.message_user(request, _("%(count)d Mandat(e) eröffnet.") % {"count": opened}, messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request, _("%(count)d Mandat(e) waren keine Entwürfe und blieben unverändert.") % {"count": skipped}
+            )
+
+    # --- Extra pages --------------------------------------------------------------------------------------------
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(view)
+
+        custom = [
+            path("pool/", wrap(self.pool_view), name="mandates_mandate_pool"),
+            path("<int:pk>/open/", wrap(self.open_view), name="mandates_mandate_open"),
+            path("<int:pk>/ranking/", wrap(self.ranking_view), name="mandates_mandate_ranking"),
+            path("<int:pk>/candidates/add/", wrap(self.add_candidate_view), name="mandates_mandate_add_candidate"),
+            path("<int:pk>/shortlist/", wrap(self.shortlist_view), name="mandates_mandate_shortlist"),
+            path("<int:pk>/shortlist/send/", wrap(self.send_view), name="mandates_mandate_send"),
+            path("candidacy/<int:cid>/<str:action>/", wrap(self.candidacy_view), name="mandates_candidacy_action"),
+        ]
+        return custom + super().get_urls()
+
+    def _mandate(self, request, pk, *, change=False):
+        mandate = get_object_or_404(Mandate.objects.select_related("company", "function", "region"), pk=pk)
+        allowed = self.has_change_permission(request, mandate) if change else self.has_view_permission(request, mandate)
+        if not allowed:
+            raise Http404
+        return mandate
+
+    def _context(self, request, mandate, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": mandate,
+            "mandate": mandate,
+            "title": title,
+            "has_view_permission": True,
+            **extra,
+        }
+
+    @staticmethod
+    def _back(request, fallback):
+        target = request.POST.get("next") or request.GET.get("next")
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            return HttpResponseRedirect(target)
+        return HttpResponseRedirect(fallback)
+
+    @staticmethod
+    def _error(request, exc):
+        messages.error(request, " ".join(exc.messages))
+
+    @post_only
+    def open_view(self, request, pk):
+        mandate = self._mandate(request, pk, change=True)
+        try:
+            services.mandate_open(mandate=mandate, by=request.user)
+        except ValidationError as exc:
+            self._error(request, exc)
+        else:
+            messages.success(request, _("Mandat eröffnet. Das Ranking ist bereit."))
+        return redirect("admin:mandates_mandate_ranking", pk)
+
+    def ranking_view(self, request, pk):
+        from .search import rank
+
+        mandate = self._mandate(request, pk)
+        try:
+            limit = max(1, min(RANKING_MAX, int(request.GET.get("limit", RANKING_PAGE))))
+        except ValueError:
+            limit = RANKING_PAGE
+        ranked = rank(mandate, limit=limit)
+        on_list = {c.manager_id: c for c in Candidacy.objects.filter(mandate=mandate)}
+        rows = [
+            {"position": i, "profile": profile, "score": match, "candidacy": on_list.get(profile.pk)}
+            for i, (profile, match) in enumerate(ranked, start=1)
+        ]
+        context = self._context(
+            request,
+            mandate,
+            _("Ranking: %(title)s") % {"title": mandate.title},
+            rows=rows,
+            limit=limit,
+            more=limit + RANKING_PAGE if len(ranked) == limit and limit < RANKING_MAX else None,
+            weights=self._weight_rows(mandate),
+            on_list_count=len(on_list),
+        )
+        return TemplateResponse(request, "admin/mandates/mandate/ranking.html", context)
+
+    @staticmethod
+    def _weight_rows(mandate):
+        weights = mandate.weights()
+        return [(WEIGHT_LABELS[key], weights[key], DEFAULT_WEIGHTS[key]) for key in DEFAULT_WEIGHTS]
+
+    @post_only
+    def add_candidate_view(self, request, pk):
+        mandate = self._mandate(request, pk, change=True)
+        profile = get_object_or_404(ManagerProfile.objects.select_related("user"), pk=request.POST.get("manager"))
+        try:
+            candidacy = services.candidacy_add(mandate=mandate, manager=profile, by=request.user)
+        except ValidationError as exc:
+            self._error(request, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s steht auf der Liste (Platz %(pos)d).")
+                % {
+                    "name": profile.display_name,
+                    "pos": candidacy.position + 1,
+                },
+            )
+        return self._back(request, reverse("admin:mandates_mandate_shortlist", args=[pk]))
+
+    def shortlist_view(self, request, pk, bound=None, status=200):
+        mandate = self._mandate(request, pk)
+        candidacies = list(
+            mandate.candidacies.select_related("manager__user").prefetch_related(
+                Prefetch("stage_changes", queryset=StageChange.objects.select_related("by"))
+            )
+        )
+        rows = []
+        for candidacy in candidacies:
+            forms = {
+                "move": StageMoveForm(initial={"from_stage": candidacy.stage}, prefix=f"m{candidacy.pk}"),
+                "note": NoteForm(initial={"note_for_client": candidacy.note_for_client}, prefix=f"n{candidacy.pk}"),
+                "place": PlacementForm(initial={"starts_on": mandate.start_date}, prefix=f"p{candidacy.pk}"),
+            }
+            if bound and bound[0] == candidacy.pk:
+                forms[bound[1]] = bound[2]
+            forms["move"].fields["to_stage"].choices = [
+                (stage.value, stage.label) for stage in services.allowed_stages(candidacy.stage)
+            ]
+            rows.append(
+                {
+                    "candidacy": candidacy,
+                    "forms": forms,
+                    "placeable": mandate.is_open and candidacy.stage in services.PLACEABLE,
+                }
+            )
+        counts = {stage: 0 for stage in Candidacy.Stage}
+        for candidacy in candidacies:
+            counts[candidacy.stage] += 1
+        context = self._context(
+            request,
+            mandate,
+            _("Shortlist: %(title)s") % {"title": mandate.title},
+            rows=rows,
+            shortlisted=counts[Candidacy.Stage.SHORTLISTED],
+            weights=self._weight_rows(mandate),
+        )
+        return TemplateResponse(request, "admin/mandates/mandate/shortlist.html", context, status=status)
+
+    @post_only
+    def send_view(self, request, pk):
+        mandate = self._mandate(request, pk, change=True)
+        try:
+            sent = services.shortlist_send(mandate=mandate, by=request.user)
+        except ValidationError as exc:
+            self._error(request, exc)
+        else:
+            messages.success(
+                request, _("Shortlist mit %(count)d Kandidat(en) an den Kunden gesendet.") % {"count": len(sent)}
+            )
+        return redirect("admin:mandates_mandate_shortlist", pk)
+
+    @post_only
+    def candidacy_view(self, request, cid, action):
+        candidacy = get_object_or_404(Candidacy.objects.select_related("mandate", "manager__user"), pk=cid)
+        mandate = self._mandate(request, candidacy.mandate_id, change=True)
+        done = reverse("admin:mandates_mandate_shortlist", args=[mandate.pk]) + f"#candidacy-{cid}"
+        handlers = {
+            "move": (StageMoveForm, f"m{cid}", self._move),
+            "note": (NoteForm, f"n{cid}", self._note),
+            "place": (PlacementForm, f"p{cid}", self._place),
+        }
+        if action in ("up", "down"):
+            services.candidacy_move_by(candidacy=candidacy, delta=-1 if action == "up" else 1)
+            return HttpResponseRedirect(done)
+        if action not in handlers:
+            raise Http404
+        form_class, prefix, handler = handlers[action]
+        form = form_class(request.POST, prefix=prefix)
+        if form.is_valid():
+            try:
+                message = handler(request, candidacy, form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, message)
+                return HttpResponseRedirect(done)
+        # Re-render with the staff member's input and the error next to it instead of losing what they typed.
+        messages.error(request, _("Die Änderung wurde nicht gespeichert, siehe unten."))
+        return self.shortlist_view(request, mandate.pk, bound=(cid, action, form), status=400)
+
+    @staticmethod
+    def _move(request, candidacy, data):
+        moved = services.candidacy_move(
+            candidacy=candidacy,
+            to_stage=data["to_stage"],
+            by=request.user,
+            reason=data["reason"],
+            from_stage=data["from_stage"],
+        )
+        return _("%(name)s: jetzt „%(stage)s“.") % {
+            "name": candidacy.manager.display_name,
+            "stage": moved.get_stage_display(),
+        }
+
+    @staticmethod
+    def _note(request, candidacy, data):
+        services.candidacy_update_note(candidacy=candidacy, note_for_client=data["note_for_client"])
+        return _("Notiz für den Kunden gespeichert.")
+
+    @staticmethod
+    def _place(request, candidacy, data):
+        services.placement_record(
+            candidacy=candidacy, by=request.user, starts_on=data["starts_on"], day_rate=data["day_rate"]
+        )
+        return _("Platzierung von %(name)s erfasst; das Mandat ist gewonnen.") % {
+            "name": candidacy.manager.display_name
+        }
+
+    def pool_view(self, request):
+        from .search import pool_search
+
+        if not self.has_view_permission(request):
+            raise Http404
+        form = PoolSearchForm(request.GET or None)
+        results, total, mandate, on_list = [], None, None, set()
+        if form.is_valid():
+            mandate = form.cleaned_data["mandate"]
+            found = pool_search(**form.search_kwargs())
+            total = found.count()
+            results = list(found.select_related("user").annotate(placements_count=Count("placements"))[:POOL_PAGE])
+            if mandate:
+                on_list = set(
+                    Candidacy.objects.filter(mandate=mandate, manager__in=[p.pk for p in results]).values_list(
+                        "manager_id", flat=True
+                    )
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Pool durchsuchen"),
+            "form": form,
+            "results": results,
+            "total": total,
+            "page_size": POOL_PAGE,
+            "mandate": mandate,
+            "on_list": on_list,
+        }
+        return TemplateResponse(request, "admin/mandates/mandate/pool.html", context)
+
+
+WEIGHT_LABELS = {
+    "skills": gettext_lazy("Kompetenzen"),
+    "function": gettext_lazy("Funktion"),
+    "industry": gettext_lazy("Branche"),
+    "languages": gettext_lazy("Sprachen"),
+    "region": gettext_lazy("Region/Mobilität"),
+    "availability": gettext_lazy("Verfügbarkeit"),
+    "rate": gettext_lazy("Tagessatz"),
+}
 
 
 class StageChangeInline(admin.TabularInline):
@@ -121,6 +478,7 @@ class CandidacyAdmin(admin.ModelAdmin):
     readonly_fields = [
         "stage",
         "score",
+        "released_at",
         "manager_response",
         "manager_response_reason",
         "responded_at",
@@ -129,6 +487,11 @@ class CandidacyAdmin(admin.ModelAdmin):
         "client_feedback_at",
     ]
     inlines = [StageChangeInline]
+
+    def has_add_permission(self, request):
+        # Candidates join a mandate from its ranking or the pool search, where the score snapshot and the stage
+        # log are written; a bare add form would skip both.
+        return False
 
 
 @admin.register(Placement)

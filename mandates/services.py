@@ -372,9 +372,13 @@ def manager_respond(*, interested, reason="", candidacy=None, mandate=None, prof
         mandate = Mandate.objects.select_for_update().get(pk=mandate.pk)
         if not mandate.is_open:
             raise ValidationError(_("Dieses Mandat ist nicht mehr offen."))
-        candidacy = Candidacy.objects.filter(mandate=mandate, manager=profile).first() or candidacy_add(
-            mandate=mandate, manager=profile, by=None
-        )
+        candidacy = Candidacy.objects.filter(mandate=mandate, manager=profile).first()
+        if candidacy is None:
+            match = _compute_score(mandate, profile)
+            if match.excluded:
+                # Only mandates shown on the dashboard can be answered; a hard-filter failure is never shown.
+                raise ValidationError(_("Dieses Mandat passt nicht zu Ihrem Profil."))
+            candidacy = candidacy_add(mandate=mandate, manager=profile, by=None, score=match)
     candidacy = _lock_candidacy(candidacy)
     if not candidacy.mandate.is_open:
         raise ValidationError(_("Dieses Mandat ist nicht mehr offen."))

@@ -22,7 +22,10 @@ def manager_erase(*, profile, at=None):
         .order_by("at")
         .values_list("at", flat=True)
     ).first()
-    registered_month = profile.registered_at.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    # The month as the platform counts it (local time), so a registration at 00:30 on the 1st stays in its month.
+    registered_month = timezone.localtime(profile.registered_at).replace(
+        day=1, hour=0, minute=0, second=0, microsecond=0
+    )
     ErasedManagerRecord.objects.create(registered_at=registered_month, first_placed_at=first_placed, ended_at=at)
     cv_name, user = profile.cv_file, profile.user
     _forget_login_records(user)

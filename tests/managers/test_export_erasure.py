@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 import pytest
 from allauth.account.models import EmailAddress
+from axes.models import AccessLog
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
@@ -100,6 +101,7 @@ def test_erasure_leaves_no_row_or_file_with_the_persons_data(
     user_id, profile_id, email = rich_manager.user_id, rich_manager.pk, rich_manager.user.email
     cv = settings.PRIVATE_MEDIA_ROOT / rich_manager.cv_file
     assert cv.is_file()
+    AccessLog.objects.create(username=email, ip_address="192.0.2.1", user_agent="test")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("manager_delete"), {"password": PASSWORD, "confirm": "on"})
     assert response.status_code == 302 and response["Location"] == reverse("home")
@@ -113,6 +115,7 @@ def test_erasure_leaves_no_row_or_file_with_the_persons_data(
         assert not model.objects.filter(profile_id=profile_id).exists()
     assert not PrivacyConsent.objects.filter(user_id=user_id).exists()
     assert not Notification.objects.filter(recipient_id=user_id).exists()
+    assert not AccessLog.objects.filter(username__iexact=email).exists()  # login log kept the address
     # The other manager is untouched, and the session is gone.
     assert ManagerProfile.objects.filter(pk=other_manager.pk).exists()
     assert client.get(reverse("manager_dashboard")).status_code == 302
@@ -137,3 +140,20 @@ def test_erasure_of_a_never_placed_manager_records_a_censored_observation(manage
     manager_erase(profile=manager)
     record = ErasedManagerRecord.objects.get()
     assert record.first_placed_at is None and record.ended_at is not None
+
+
+@pytest.mark.django_db
+def test_erasure_removes_candidacies_and_keeps_placements_anonymous(manager, other_manager):
+    from mandates.models import Candidacy, Placement
+    from tests import factories
+
+    open_mandate, won_mandate = factories.mandate(), factories.mandate()
+    Candidacy.objects.create(mandate=open_mandate, manager=manager, note_for_client="Sehr erfahren")
+    Candidacy.objects.create(mandate=open_mandate, manager=other_manager)
+    placement = Placement.objects.create(
+        mandate=won_mandate, manager=manager, starts_on=date(2026, 1, 5), day_rate=1300
+    )
+    manager_erase(profile=manager)
+    assert list(Candidacy.objects.values_list("manager_id", flat=True)) == [other_manager.pk]
+    placement.refresh_from_db()
+    assert placement.manager_id is None and placement.day_rate == 1300

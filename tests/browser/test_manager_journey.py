@@ -32,7 +32,7 @@ def save_and_continue(page, step_heading):
     expect(page.get_by_role("heading", level=1)).to_have_text(step_heading)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_manager_registers_completes_the_profile_exports_and_deletes_the_account(page, login, tmp_path):
     # Register, with consent to the privacy notice.
     page.goto("/")
@@ -147,3 +147,17 @@ def test_a_manager_registers_completes_the_profile_exports_and_deletes_the_accou
     assert not get_user_model().objects.filter(email__iexact=EMAIL).exists()
     assert not ManagerProfile.objects.exists()
     assert ErasedManagerRecord.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_manager_switches_login_and_dashboard_to_english_and_back(page, login, manager):
+    from tests.factories import PASSWORD as FACTORY_PASSWORD
+
+    page.goto("/accounts/login/")
+    page.get_by_role("button", name="EN", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    login(manager.user.email, FACTORY_PASSWORD)
+    expect(page.get_by_role("heading", name="Profile completeness")).to_be_visible()
+    page.get_by_role("button", name="DE", exact=True).click()
+    expect(page.get_by_role("heading", name="Vollständigkeit Ihres Profils")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "de")

@@ -252,6 +252,8 @@ NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "8"))
 NOTIFY_LEASE_SECONDS = float(os.environ.get("NOTIFY_LEASE_SECONDS", "300"))
 NOTIFY_DRAIN_SECONDS = float(os.environ.get("NOTIFY_DRAIN_SECONDS", "60"))
 NOTIFY_DRAIN_BUDGET_SECONDS = float(os.environ.get("NOTIFY_DRAIN_BUDGET_SECONDS", "50"))
+# Rows a drain claims at once: few enough that a batch is sent well within the lease even at the SMTP timeout.
+NOTIFY_DRAIN_BATCH = int(os.environ.get("NOTIFY_DRAIN_BATCH", "20"))
 # Local hour (manager's time zone) from which the day's match digest goes out.
 NOTIFY_DIGEST_HOUR = int(os.environ.get("NOTIFY_DIGEST_HOUR", "7"))
 

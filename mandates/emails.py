@@ -10,16 +10,16 @@ from django.utils.translation import gettext as _
 
 from managers.models import ManagerProfile
 from notifications.models import Notification
-from notifications.rendering import Skip, absolute, kind, url
+from notifications.rendering import Skip, absolute, kind, lookup, url
 
 from .models import Candidacy, Mandate
 
 
 def _mandate(notification, *, must_be_open=False):
-    mandate = (
-        Mandate.objects.select_related("function", "region", "company", "owner")
-        .filter(pk=notification.context.get("mandate_id"))
-        .first()
+    pk = notification.context.get("mandate_id")
+    mandate = lookup(
+        ("mandate", pk),
+        lambda: Mandate.objects.select_related("function", "region", "company", "owner").filter(pk=pk).first(),
     )
     if mandate is None:
         raise Skip(_("Das Mandat existiert nicht mehr."))
@@ -50,8 +50,11 @@ def _answer_urls(mandate):
 
 
 def _opted_out(notification):
-    profile = ManagerProfile.objects.filter(user_id=notification.recipient_id).only("notify_matches").first()
-    return profile is None or profile.notify_matches == ManagerProfile.Notify.NEVER
+    try:
+        profile = notification.recipient.manager_profile
+    except ManagerProfile.DoesNotExist:
+        return True
+    return profile.notify_matches == ManagerProfile.Notify.NEVER
 
 
 @kind("match_alert")

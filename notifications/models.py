@@ -34,6 +34,10 @@ class NotificationQuerySet(models.QuerySet):
     def waiting_for_digest(self):
         return self.filter(state=Notification.State.PENDING, via_digest=True, digest__isnull=True)
 
+    def with_recipient(self):
+        # Rendering reads the recipient's language and preferences from the profile or client contact.
+        return self.select_related("recipient", "recipient__manager_profile", "recipient__client_contact")
+
     def claim(self, notification_id):
         """Claim one row for sending: a conditional UPDATE, so of two workers (or a retry and a redelivery) only
         one changes the row; the other gets None and does nothing."""
@@ -45,22 +49,45 @@ class NotificationQuerySet(models.QuerySet):
         )
         if not changed:
             return None
-        return self.select_related("recipient").get(id=notification_id)
+        return self.with_recipient().get(id=notification_id)
 
-    def claim_next(self):
-        """Claim the oldest claimable row, or None. ``SKIP LOCKED`` lets several draining workers walk the
-        outbox side by side on PostgreSQL; the conditional UPDATE keeps it correct where locks do not exist."""
-        with transaction.atomic():
-            candidate = (
-                self.claimable()
-                .select_for_update(skip_locked=True, of=("self",))
+    def claim_batch(self, limit):
+        """Claim up to ``limit`` of the oldest due rows (else stale ones) for one worker; [] when none is left.
+
+        ``SKIP LOCKED`` lets several draining workers take disjoint batches side by side on PostgreSQL; the UPDATE
+        is still conditional, so correctness never depends on the lock (SQLite has none, and serialises writers).
+        Due and stale rows are asked separately so each query runs along its own index.
+        """
+        now = timezone.now()
+        for candidates in (self.due(now), self.stale(now)):
+            with transaction.atomic():
+                ids = list(
+                    candidates.select_for_update(skip_locked=True, of=("self",))
+                    .order_by("id")
+                    .values_list("id", flat=True)[:limit]
+                )
+                if not ids:
+                    continue
+                self.claimable(now).filter(id__in=ids).update(
+                    state=Notification.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+                )
+            claimed = list(
+                self.with_recipient()
+                .filter(id__in=ids, state=Notification.State.SENDING, claimed_at=now)
                 .order_by("id")
-                .values_list("id", flat=True)[:1]
             )
-            ids = list(candidate)
-            if not ids:
-                return None
-            return self.claim(ids[0])
+            if claimed:
+                return claimed
+        return []
+
+    def release(self, notifications):
+        """Hand claimed but unsent rows back at once (a drain stopping early), without counting an attempt."""
+        for claimed_at in {n.claimed_at for n in notifications}:
+            self.filter(
+                id__in=[n.id for n in notifications if n.claimed_at == claimed_at],
+                state=Notification.State.SENDING,
+                claimed_at=claimed_at,
+            ).update(state=Notification.State.PENDING, attempts=F("attempts") - 1)
 
 
 def lease():
@@ -111,6 +138,8 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["state", "next_attempt_at"]),
             models.Index(fields=["state", "claimed_at"], name="notify_stale_claims"),
+            # The drain's "oldest due row first": without it every claim re-scans the rows already sent.
+            models.Index(fields=["id"], name="notify_due", condition=Q(state="pending", via_digest=False)),
         ]
         verbose_name = _("Benachrichtigung")
         verbose_name_plural = _("Benachrichtigungen")

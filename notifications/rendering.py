@@ -8,6 +8,10 @@ registered with ``@kind("…")``; this module imports them on first use, so ``no
 Templates are triplets in ``templates/emails/``: ``<kind>-subject.txt``, ``<kind>-body.txt``, ``<kind>-body.html``.
 """
 
+import contextvars
+from contextlib import contextmanager
+from functools import lru_cache
+
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives
@@ -18,6 +22,7 @@ from django.utils.module_loading import autodiscover_modules
 
 _builders = {}
 _discovered = False
+_lookups = contextvars.ContextVar("notification_lookups", default=None)
 
 
 class Skip(Exception):
@@ -45,16 +50,43 @@ def builder_for(name):
         raise Skip(f"Unbekannte Benachrichtigungsart {name!r}") from None
 
 
+@contextmanager
+def shared_lookups():
+    """Within this block builders share what they load (``lookup``): a drain batch of 20 alerts about one mandate
+    reads the mandate once. Kept to one batch, so what a mail shows is at most a few seconds old."""
+    token = _lookups.set({})
+    try:
+        yield
+    finally:
+        _lookups.reset(token)
+
+
+def lookup(key, load):
+    """``load()``, or its result from earlier in the same ``shared_lookups`` block."""
+    memo = _lookups.get()
+    if memo is None:
+        return load()
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]
+
+
 def absolute(path):
     return f"{settings.SITE_URL}{path}"
 
 
 def url(name, fallback, *args):
     """An absolute link to a named page, or to ``fallback`` while that page does not exist yet."""
+    return absolute(_path(name, fallback, args))
+
+
+@lru_cache(maxsize=256)
+def _path(name, fallback, args):
+    # URL patterns do not change while a worker runs; a fan-out renders the same links thousands of times.
     try:
-        return absolute(reverse(name, args=args))
+        return reverse(name, args=args)
     except NoReverseMatch:
-        return absolute(fallback)
+        return fallback
 
 
 def preferences_url(user):

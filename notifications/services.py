@@ -2,7 +2,7 @@
 
 Call ``notification_create`` inside the transaction of the change that causes it: the row commits or rolls back
 with that change, and a worker is nudged only after the commit. Delivery (``notification_send``) claims nothing
-itself: the caller passes a row it claimed with ``Notification.objects.claim``/``claim_next``.
+itself: the caller passes a row it claimed with ``Notification.objects.claim``/``claim_batch``.
 """
 
 import logging

@@ -89,7 +89,9 @@ def test_managers_who_opted_out_get_no_alert_and_daily_ones_wait_for_the_digest(
     assert mail.outbox == []  # a digest alert never goes out on its own
 
 
-def test_the_digest_collects_a_days_alerts_into_one_mail_per_manager(staff, django_capture_on_commit_callbacks, settings):
+def test_the_digest_collects_a_days_alerts_into_one_mail_per_manager(
+    staff, django_capture_on_commit_callbacks, settings
+):
     settings.NOTIFY_DIGEST_HOUR = 7
     daily = strong_manager("daily@example.com", notify_matches=ManagerProfile.Notify.DAILY)
     other = strong_manager("daily2@example.com", notify_matches=ManagerProfile.Notify.DAILY, email_language="en")
@@ -129,7 +131,9 @@ def test_a_digest_leaves_out_mandates_closed_meanwhile(staff, django_capture_on_
     (digest,) = [m for m in mail.outbox if m.to == [daily.user.email]]
     assert "1 neues Mandat" in digest.subject
     states = dict(
-        Notification.objects.filter(recipient=daily.user, kind="match_alert").values_list("context__mandate_id", "state")
+        Notification.objects.filter(recipient=daily.user, kind="match_alert").values_list(
+            "context__mandate_id", "state"
+        )
     )
     assert states[closed.pk] == Notification.State.SKIPPED
 

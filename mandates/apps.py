@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class MandatesConfig(AppConfig):
     name = "mandates"
     verbose_name = _("Mandate")
+
+    def ready(self):
+        from managers.signals import profile_changed
+
+        from . import receivers  # noqa: F401  (connects the search index maintenance)
+        from .rematch import enqueue_rematch
+
+        # Re-match an edited profile against open mandates (alerts only on new strong matches).
+        profile_changed.connect(enqueue_rematch, dispatch_uid="mandates.rematch")

@@ -285,8 +285,10 @@ def availability_confirm_view(request):
 def availability_token(request, token):
     """Confirm availability from the link in a reminder mail, without logging in.
 
-    A GET only shows the page with one button: mail scanners and link previews fetch links, and they must not
-    confirm on the manager's behalf (the same reason allauth confirms e-mail addresses by POST).
+    Only the POST confirms: mail scanners and link previews fetch links and must not confirm on the manager's
+    behalf (the same reason allauth confirms e-mail addresses by POST). In a real browser the page submits
+    itself (static/js/auto-submit.js), so the click in the mail is the one click; without JavaScript the page
+    shows the data and one button.
     """
     try:
         profile = profile_for_token(token)

@@ -161,3 +161,15 @@ def test_a_manager_switches_login_and_dashboard_to_english_and_back(page, login,
     page.get_by_role("button", name="DE", exact=True).click()
     expect(page.get_by_role("heading", name="Vollständigkeit Ihres Profils")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "de")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_reminder_link_confirms_availability_with_one_click_in_the_browser(page, manager):
+    from managers.tokens import availability_confirm_url
+
+    page.goto(availability_confirm_url(manager))
+    expect(page.get_by_role("status")).to_have_text("Danke! Ihre Verfügbarkeit ist als aktuell bestätigt.")
+    manager.refresh_from_db()
+    assert manager.availability_confirmed_at is not None
+    page.reload()  # the link is single-use
+    expect(page.get_by_role("alert")).to_contain_text("Dieser Link wurde bereits verwendet.")

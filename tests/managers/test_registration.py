@@ -79,3 +79,19 @@ def test_password_reset_sends_a_mail(client, manager):
     client.post(reverse("account_reset_password"), {"email": "manager@example.com"})
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_a_manager_changes_the_password_from_my_data(client, manager):
+    from tests.factories import PASSWORD
+
+    client.force_login(manager.user)
+    assert reverse("account_change_password") in client.get(reverse("manager_export")).content.decode()
+    page = client.get(reverse("account_change_password")).content.decode()
+    assert "Passwort ändern" in page
+    client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": "Neue-Passphrase-2027", "password2": "Neue-Passphrase-2027"},
+    )
+    manager.user.refresh_from_db()
+    assert manager.user.check_password("Neue-Passphrase-2027")

@@ -230,7 +230,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A hung Redis must not hang a web request: connect and socket timeouts are short.
     "socket_timeout": 2,
     "socket_connect_timeout": 2,
-    "max_retries": 1,
+    # Publishing (a nudge) does not retry at all: a refused connection fails at once and the drain takes over.
+    "max_retries": 0,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -20,7 +20,7 @@ def shortlist(mandate, staff, profiles, note):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_client_sees_only_their_shortlist_and_answers(page, login):
+def test_a_client_sees_only_their_shortlist_and_answers(reference_data, page, login):
     staff = factories.user("berater@example.com", staff=True)
     contact = factories.client_contact("kunde@example.com")
     other_contact = factories.client_contact("fremd@example.com")

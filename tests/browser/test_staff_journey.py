@@ -21,7 +21,7 @@ def select2(page, field, text):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_staff_create_open_rank_shortlist_and_place(page, login, staff):
+def test_staff_create_open_rank_shortlist_and_place(reference_data, page, login, staff):
     contact = factories.client_contact("kunde@example.com")
     company = contact.company
     names = ["Anna Aktiv", "Bernd Bilanz", "Clara Cash", "Dieter Dazu"]

@@ -124,7 +124,7 @@ class MandateAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "created_at", "opened_at", "closed_at", "shortlist_sent_at"]
     date_hierarchy = "created_at"
     inlines = [MandateLanguageInline, CandidacyAnswersInline, MandateStatusChangeInline]
-    actions = ["open_mandates"]
+    actions = ["open_mandates", "close_as_lost", "close_as_cancelled"]
     change_form_template = "admin/mandates/mandate/change_form.html"
     change_list_template = "admin/mandates/mandate/change_list.html"
     fieldsets = [
@@ -198,6 +198,26 @@ class MandateAdmin(admin.ModelAdmin):
             self.message_user(
                 request, _("%(count)d Mandat(e) waren keine Entwürfe und blieben unverändert.") % {"count": skipped}
             )
+
+    def _close(self, request, queryset, status):
+        closed = 0
+        for mandate in queryset.filter(status__in=Mandate.OPEN_STATUSES):
+            services.mandate_set_status(mandate=mandate, status=status, by=request.user)
+            closed += 1
+        self.message_user(
+            request,
+            _("%(count)d offene(s) Mandat(e) geschlossen; Kandidaten im Rennen wurden mit Begründung zurückgezogen.")
+            % {"count": closed},
+            messages.SUCCESS if closed else messages.WARNING,
+        )
+
+    @admin.action(description=gettext_lazy("Als verloren schließen"), permissions=["change"])
+    def close_as_lost(self, request, queryset):
+        self._close(request, queryset, Mandate.Status.LOST)
+
+    @admin.action(description=gettext_lazy("Als abgesagt schließen"), permissions=["change"])
+    def close_as_cancelled(self, request, queryset):
+        self._close(request, queryset, Mandate.Status.CANCELLED)
 
     # --- Extra pages --------------------------------------------------------------------------------------------
 
@@ -487,6 +507,10 @@ class CandidacyAdmin(admin.ModelAdmin):
         "client_feedback_at",
     ]
     inlines = [StageChangeInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Who is considered for which mandate is fixed once the candidacy exists; a new pairing is a new candidacy.
+        return [*self.readonly_fields, "mandate", "manager"] if obj else self.readonly_fields
 
     def has_add_permission(self, request):
         # Candidates join a mandate from its ranking or the pool search, where the score snapshot and the stage

@@ -153,7 +153,25 @@ def mandate_set_status(*, mandate, status, by):
     if mandate.opened_at is None:
         mandate.opened_at = now
     mandate.save(update_fields=["status", "closed_at", "opened_at"])
+    if status in Mandate.CLOSED_STATUSES:
+        # Nobody stays "in the race" for a mandate that is gone; the funnel would count them as still waiting.
+        reason = _("Mandat geschlossen: %(status)s") % {"status": mandate.get_status_display()}
+        _withdraw_others(mandate, exclude_pk=None, by=by, at=now, reason=reason)
     return mandate
+
+
+def _withdraw_others(mandate, *, exclude_pk, by, at, reason):
+    others = (
+        Candidacy.objects.select_for_update(of=("self",))
+        .select_related("manager__user")
+        .filter(mandate=mandate)
+        .exclude(stage__in=[*Candidacy.NO_STAGES, Stage.PLACED])
+    )
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    for other in others:
+        _record_stage(other, Stage.WITHDRAWN, by, at, reason)
+        other.save(update_fields=["stage", "updated_at"])
 
 
 # --- Candidacies --------------------------------------------------------------------------------------------------
@@ -343,16 +361,9 @@ def placement_record(*, candidacy, by, starts_on=None, day_rate=None):
         profile.available_from = ends_on + timedelta(days=1)
         profile.save(update_fields=["available_from"])
 
-    others = (
-        Candidacy.objects.select_for_update(of=("self",))
-        .select_related("manager__user")
-        .filter(mandate=mandate)
-        .exclude(pk=candidacy.pk)
-        .exclude(stage__in=[*Candidacy.NO_STAGES, Stage.PLACED])
+    _withdraw_others(
+        mandate, exclude_pk=candidacy.pk, by=by, at=now, reason=_("Mandat an einen anderen Kandidaten vergeben")
     )
-    for other in others:
-        _record_stage(other, Stage.WITHDRAWN, by, now, _("Mandat an einen anderen Kandidaten vergeben"))
-        other.save(update_fields=["stage", "updated_at"])
     return placement
 
 

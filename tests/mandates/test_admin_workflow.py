@@ -264,3 +264,12 @@ def test_the_pool_search_finds_by_text_and_adds_to_a_mandate(staff_client, manda
 
 def test_candidacies_cannot_be_added_around_the_workflow(staff_client):
     assert staff_client.get(url("mandates_candidacy_add")).status_code == 403
+
+
+def test_the_changelist_closes_open_mandates_as_lost(staff_client, staff, mandate, manager):
+    (candidacy,) = shortlist_of(mandate, staff, [manager])
+    staff_client.post(url("mandates_mandate_changelist"), {"action": "close_as_lost", "_selected_action": [mandate.pk]})
+    mandate.refresh_from_db()
+    candidacy.refresh_from_db()
+    assert mandate.status == Mandate.Status.LOST and mandate.closed_at is not None
+    assert candidacy.stage == Stage.WITHDRAWN

@@ -256,3 +256,14 @@ def test_placement_without_a_known_duration_leaves_availability_alone(client_con
     manager.refresh_from_db()
     assert manager.available_from == before
     assert Placement.objects.get().ends_on is None
+
+
+def test_closing_a_mandate_as_lost_withdraws_everyone_still_in_the_race(mandate, manager, other_manager, staff):
+    active = add(mandate, manager, staff)
+    declined = add(mandate, other_manager, staff)
+    services.candidacy_move(candidacy=declined, to_stage=Stage.WITHDRAWN, by=staff, reason="Kein Interesse")
+    services.mandate_set_status(mandate=mandate, status=Mandate.Status.LOST, by=staff)
+    active.refresh_from_db()
+    declined.refresh_from_db()
+    assert active.stage == Stage.WITHDRAWN and "Verloren" in active.stage_changes.last().reason
+    assert declined.stage_changes.count() == 2  # the earlier "no" is left as it was

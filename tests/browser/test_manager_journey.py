@@ -33,7 +33,9 @@ def save_and_continue(page, step_heading):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_manager_registers_completes_the_profile_exports_and_deletes_the_account(page, login, tmp_path):
+def test_a_manager_registers_completes_the_profile_exports_and_deletes_the_account(
+    reference_data, page, login, tmp_path
+):
     # Register, with consent to the privacy notice.
     page.goto("/")
     page.get_by_role("link", name="Als Interim Manager registrieren").click()
@@ -150,7 +152,7 @@ def test_a_manager_registers_completes_the_profile_exports_and_deletes_the_accou
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_manager_switches_login_and_dashboard_to_english_and_back(page, login, manager):
+def test_a_manager_switches_login_and_dashboard_to_english_and_back(reference_data, page, login, manager):
     from tests.factories import PASSWORD as FACTORY_PASSWORD
 
     page.goto("/accounts/login/")
@@ -164,7 +166,7 @@ def test_a_manager_switches_login_and_dashboard_to_english_and_back(page, login,
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_reminder_link_confirms_availability_with_one_click_in_the_browser(page, manager):
+def test_the_reminder_link_confirms_availability_with_one_click_in_the_browser(reference_data, page, manager):
     from managers.tokens import availability_confirm_url
 
     page.goto(availability_confirm_url(manager))

@@ -95,10 +95,10 @@ def _section_or_404(slug):
 
 
 def _next_url(section, wizard):
+    """After saving: back to the profile, or in the wizard on to the next step (history, the last, ends it)."""
     if not wizard:
         return reverse("manager_profile")
-    index = SECTIONS.index(section)
-    return reverse("manager_wizard", args=[SECTIONS[index + 1].slug]) if index + 1 < len(SECTIONS) else None
+    return reverse("manager_wizard", args=[SECTIONS[SECTIONS.index(section) + 1].slug])
 
 
 def _wizard_context(section, wizard):
@@ -119,21 +119,13 @@ def dashboard(request):
     return render(
         request,
         "managers/dashboard.html",
-        {"profile": profile, "completeness": profile.completeness(), "today": timezone.localdate()},
+        {"profile": profile, "completeness": profile.completeness()},
     )
 
 
 @login_required
 def profile_overview(request):
-    profile = get_own_profile(request.user)
-    profile = (
-        type(profile)
-        .objects.select_related("user", "country", "home_region")
-        .prefetch_related(
-            "functions", "industries", "skills", "accepted_regions", "language_skills__language", "history"
-        )
-        .get(pk=profile.pk)
-    )
+    profile = get_own_profile(request.user, detailed=True)
     return render(
         request,
         "managers/profile.html",
@@ -301,7 +293,7 @@ def availability_token(request, token):
     if request.method == "POST":
         availability_confirm(profile=profile)
         return render(request, "managers/availability_token.html", {"profile": profile, "done": True})
-    return render(request, "managers/availability_token.html", {"profile": profile, "today": timezone.localdate()})
+    return render(request, "managers/availability_token.html", {"profile": profile})
 
 
 def _token_problem(request, problem, status):

@@ -57,7 +57,9 @@ class NoteForm(forms.Form):
 
 
 class PlacementForm(forms.Form):
-    starts_on = forms.DateField(label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     day_rate = forms.IntegerField(label=_("Vereinbarter Tagessatz (EUR)"), required=False, min_value=0)
 
 
@@ -72,7 +74,7 @@ class PoolSearchForm(forms.Form):
     )
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False)
     available_by = forms.DateField(
-        label=_("Verfügbar bis"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Verfügbar bis"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     max_rate = forms.IntegerField(label=_("Tagessatz höchstens (EUR)"), required=False, min_value=0)
     mandate = forms.ModelChoiceField(

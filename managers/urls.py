@@ -14,6 +14,7 @@ urlpatterns = [
     path("profile/<slug:section>/", views.section_edit, name="manager_section"),
     path("cv/", views.cv_download, name="manager_cv"),
     path("staff/<uuid:public_id>/cv/", views.cv_download_staff, name="manager_cv_staff"),
+    path("status/", views.status_toggle, name="manager_status"),
     path("availability/confirm/", views.availability_confirm_view, name="manager_availability_confirm"),
     path("availability/confirm/<str:token>/", views.availability_token, name="manager_availability_token"),
     path("settings/notifications/", views.notifications, name="manager_notifications"),

@@ -18,7 +18,8 @@ from .access import get_own_history_entry, get_own_profile, get_profile_for_staf
 from .cv import cv_response
 from .erasure import manager_erase
 from .export import manager_export_zip
-from .services import availability_confirm, history_remove, history_save, profile_set_languages
+from .models import ManagerProfile
+from .services import availability_confirm, history_remove, history_save, manager_set_status, profile_set_languages
 from .tokens import TokenExpired, TokenInvalid, TokenUsed, profile_for_token
 
 
@@ -271,6 +272,24 @@ def availability_confirm_view(request):
     return redirect(
         target if target in (reverse("manager_profile"), reverse("manager_dashboard")) else "manager_dashboard"
     )
+
+
+@login_required
+@require_POST
+def status_toggle(request):
+    """A manager pauses match suggestions (busy, on holiday) or resumes them; placed and left are set by staff."""
+    profile = get_own_profile(request.user)
+    Status = ManagerProfile.Status
+    action = request.POST.get("action")
+    if action == "pause" and profile.status == Status.ACTIVE:
+        manager_set_status(profile=profile, status=Status.PAUSED, reason="self-service")
+        messages.success(
+            request, _("Ihr Profil ist pausiert. Wir schlagen Ihnen bis zur Reaktivierung keine Mandate vor.")
+        )
+    elif action == "resume" and profile.status == Status.PAUSED:
+        manager_set_status(profile=profile, status=Status.ACTIVE, reason="self-service")
+        messages.success(request, _("Willkommen zurück! Ihr Profil ist wieder aktiv."))
+    return redirect("manager_dashboard")
 
 
 @never_cache

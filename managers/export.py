@@ -37,7 +37,10 @@ PROFILE_FIELDS = [
 
 
 def _codes(queryset, field="code"):
-    return list(queryset.values_list(field, "name_de", "name_en").order_by(field))
+    return [
+        {"code": code, "name_de": de, "name_en": en}
+        for code, de, en in queryset.values_list(field, "name_de", "name_en")
+    ]
 
 
 def manager_export_data(profile):

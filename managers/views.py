@@ -136,7 +136,10 @@ def profile_overview(request):
 
 @login_required
 def wizard_start(request):
-    return redirect("manager_wizard", SECTIONS[0].slug)
+    """Start (or resume) the wizard at the first step that still has something open."""
+    open_sections = {check.criterion.section for check in get_own_profile(request.user).completeness().missing}
+    first = next((s for s in SECTIONS if s.slug in open_sections), SECTIONS[0])
+    return redirect("manager_wizard", first.slug)
 
 
 @login_required

@@ -66,6 +66,7 @@ def test_the_export_is_a_zip_with_all_data_and_the_cv(client, rich_manager):
     assert data["profile"]["headline"] == "Interim CFO"
     assert data["profile"]["cv_original_name"] == "anna.pdf"
     assert data["languages"] == [{"language": "de", "level": "Muttersprache"}]
+    assert data["functions"] == [] and data["profile"]["phone"] == ""
     assert data["mandate_history"][0]["outcome"] == "Exit"
     assert data["status_changes"][0]["to"] == "active"
     assert data["privacy_consents"][0]["version"]

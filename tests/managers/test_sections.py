@@ -212,6 +212,16 @@ def test_the_wizard_walks_every_section_and_ends_on_the_dashboard(client, manage
 
 
 @pytest.mark.django_db
+def test_the_wizard_resumes_at_the_first_open_step(client, manager):
+    manager.phone = "+49 30 123456"
+    manager.summary = "x" * 250
+    manager.cv_file = "cv/some-random-name.pdf"
+    manager.save()
+    client.force_login(manager.user)
+    assert client.get(reverse("manager_wizard_start"))["Location"] == reverse("manager_wizard", args=["functions"])
+
+
+@pytest.mark.django_db
 def test_an_unknown_section_is_a_404(client, manager):
     client.force_login(manager.user)
     assert client.get(reverse("manager_section", args=["nope"])).status_code == 404

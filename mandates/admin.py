@@ -22,6 +22,7 @@ from .forms import NoteForm, PlacementForm, PoolSearchForm, StageMoveForm
 from .matching import DEFAULT_WEIGHTS
 from .models import (
     Candidacy,
+    CandidateIndex,
     ClientCompany,
     ClientContact,
     Mandate,
@@ -525,3 +526,36 @@ class PlacementAdmin(admin.ModelAdmin):
     list_select_related = ["manager__user", "mandate"]
     date_hierarchy = "placed_at"
     readonly_fields = ["mandate", "manager", "placed_at"]
+
+
+@admin.register(CandidateIndex)
+class CandidateIndexAdmin(admin.ModelAdmin):
+    """Derived data, rebuilt by ``mandates/indexing.py`` (``manage.py reindex_candidates``): visible for
+    diagnosis ("why is this manager not ranked?"), never edited by hand."""
+
+    list_display = ["profile", "active", "stale", "available_from", "day_rate_target", "indexed_at"]
+    list_filter = ["active", "stale"]
+    search_fields = ["profile__user__email", "profile__user__last_name"]
+    list_select_related = ["profile__user"]
+    fields = [
+        "profile",
+        "active",
+        "stale",
+        "available_from",
+        "days_per_week",
+        "remote_share",
+        "day_rate_min",
+        "day_rate_target",
+        "tags",
+        "indexed_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -55,3 +55,23 @@ def _eager_celery(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Functions, skills, languages etc. as the data migration loads them, for transactional tests that need them.
+
+    A transactional test flushes every table when it ends. Serialized rollback restores them, but not after the
+    session's Playwright browser (tests/browser) was started (the restore then misses its connection), so the
+    (idempotent) loader simply runs again when the rows are gone. The flush also recreates content types under
+    new ids, so the in-process cache of the old ones (used by the admin's log) is dropped.
+    """
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    from managers import reference
+    from managers.models import Language
+
+    ContentType.objects.clear_cache()
+    if not Language.objects.exists():
+        reference.load(apps)

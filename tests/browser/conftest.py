@@ -64,23 +64,3 @@ def login(page):
         page.wait_for_load_state()
 
     return _login
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """Functions, skills, languages etc. as the data migration loads them, for journeys that need them.
-
-    A transactional test flushes every table when it ends. Serialized rollback restores them, but not when the
-    session's Playwright browser was started after that flush (the restore then misses its connection), so the
-    (idempotent) loader simply runs again when the rows are gone. The flush also recreates content types under
-    new ids, so the in-process cache of the old ones (used by the admin's log) is dropped.
-    """
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-
-    from managers import reference
-    from managers.models import Language
-
-    ContentType.objects.clear_cache()
-    if not Language.objects.exists():
-        reference.load(apps)

@@ -54,7 +54,7 @@ def slow_recording(monkeypatch):
 
 
 @pytest.fixture
-def candidacy(db):
+def candidacy(reference_data):
     staff = factories.user(staff=True)
     mandate = factories.mandate()
     return Candidacy.objects.create(mandate=mandate, manager=factories.manager()), staff

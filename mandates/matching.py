@@ -221,7 +221,8 @@ def _industry(p, m, today):
 def _language_fraction(level, min_level):
     if level >= min_level:
         return 1.0
-    return ONE_LEVEL_BELOW if level == min_level - 1 else 0.0
+    # One level short is half a fit; not speaking the language at all is none, even when A1 is asked for.
+    return ONE_LEVEL_BELOW if level and level == min_level - 1 else 0.0
 
 
 def _languages(p, m, today):
@@ -353,23 +354,30 @@ def score(profile: ProfileFacts, mandate: MandateFacts, *, today: date | None = 
 
 @dataclass(frozen=True)
 class Bound:
-    """Upper bound on ``total`` for ``search.rank``: points per matched item plus the best the rest can give.
+    """What each part of ``total`` can be worth, for ``search.rank`` to bound many profiles at once.
 
-    ``items``: (kind, ids, points); a profile having any of ``ids`` (kind skill/function/industry, industry ids
-    include the sections that count partially) may earn at most ``points`` from that item, one without none.
-    ``rest``: the most languages and region can give. Availability and rate are bounded from the profile's date
-    and rate through ``availability_fraction`` and ``rate_fraction``, which are non-increasing.
+    ``items``: (kind, ids, points) for each must-have or nice skill, the function and the industries: a profile
+    having none of ``ids`` earns nothing from the item (industries: ``related_points`` for a related one).
+    ``region``: (chain, points, points when not accepted). ``languages``: (language id, min level, points),
+    half of it one level below. Availability and rate are bounded through ``availability_fraction`` and
+    ``rate_fraction``, which are non-increasing.
     """
 
     items: tuple
-    rest: float
+    region: tuple | None
+    languages: tuple
     availability_weight: float
     rate_weight: float
+    related_industry_points: float
+
+    @property
+    def rest(self):
+        """The most that region and languages can add."""
+        return (self.region[1] if self.region else 0.0) + sum(points for *_key, points in self.languages)
 
 
 def bound(mandate: MandateFacts) -> Bound:
     counted = {key: fn(ProfileFacts(id=0), mandate, date.today())[0] for key, fn in CRITERIA}
-    counted["availability"] = True
     weights = {key: mandate.weights.get(key, 0) if counted[key] else 0 for key in DEFAULT_WEIGHTS}
     weight_sum = sum(weights.values()) or 1
 
@@ -387,11 +395,20 @@ def bound(mandate: MandateFacts) -> Bound:
         items.append(("function", (mandate.function_id,), pts("function")))
     if mandate.industry_ids:
         items.append(("industry", tuple(sorted(mandate.industry_ids)), pts("industry")))
+    region = None
+    if mandate.region_id is not None:
+        fallback = 0.5 if mandate.remote_share >= MOSTLY_REMOTE else 0.0
+        region = (mandate.region_chain, pts("region"), pts("region") * fallback)
+    languages = tuple(
+        (lang, min_level, pts("languages") / len(mandate.languages)) for lang, min_level, _req in mandate.languages
+    )
     return Bound(
         items=tuple(items),
-        rest=pts("languages") + pts("region"),
+        region=region,
+        languages=languages,
         availability_weight=pts("availability"),
         rate_weight=pts("rate"),
+        related_industry_points=pts("industry") * RELATED_INDUSTRY,
     )
 
 

@@ -4,24 +4,28 @@
 with it and sorting by (score desc, id) would return; it only avoids scoring those who cannot make the top k:
 
 On PostgreSQL (``_top_postgres``): the hard filters go into SQL as GIN-indexed array conditions on
-``CandidateIndex.tags``. The tag-based criteria (each required or nice skill, function, industry) are "items"
-worth known points (``matching.bound``), the rest is bounded by the best it can give, availability and rate by
-date and rate buckets. A pass fetches only rows whose items can still reach a threshold T (an intarray
-``query_int`` over the item tags, answered by the GIN index), ordered by their upper bound; Python scores them in
-that order with the pure function and stops as soon as the k-th best exact score beats the next upper bound.
-If that k-th score is below T, a second pass with T lowered to it settles the rest. Unmatched rows are never
-read, yet nothing that could reach the top k is skipped, so the result is exact.
+``CandidateIndex.tags`` (intarray's ``gin__int_ops`` where the extension exists). The tag-based criteria (each
+required or nice skill, function, industry) are "items" worth known points (``matching.bound``); languages and
+region are bounded by the best they can give, availability and rate by date and rate buckets. A pass fetches only
+rows whose items can still reach a threshold T — the GIN index finds rows carrying one of the rarer item tags
+that any such row must have, the exact item sum is checked on those — ordered by their upper bound. Python
+scores them in that order with the pure function and stops as soon as the k-th best exact score beats the next
+upper bound. If that k-th score is below T, one more pass with T lowered to it settles the rest. Rows that
+cannot reach the top k are never read, and none that could is skipped, so the result is exact.
 
 On SQLite (``_top_python``) every active row is scored in Python: same results, simple means.
 """
 
 import heapq
+import json
+import time
 from collections import defaultdict
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from managers.models import (
     Function,
@@ -39,6 +43,7 @@ from .matching import MandateFacts, ProfileFacts
 from .models import CandidateIndex, Mandate, MandateLanguage
 
 EPSILON = 1e-6
+PERFECT = 100 - 1e-9  # a total this high cannot be beaten, only tied
 MAX_PASSES = 6
 INDEX_COLUMNS = (
     "profile_id",
@@ -61,9 +66,54 @@ def _pairs(through, owner, target, ids):
     return result
 
 
-def _industry_sections():
-    """NACE id -> section id (a section maps to itself). About a hundred rows."""
-    return {pk: parent or pk for pk, parent in Industry.objects.values_list("id", "parent_id")}
+class _Reference:
+    """Reference data (NACE tree, region tree, display names) cached per process.
+
+    A few hundred rows that change only by data migration or a rare admin edit; re-read after ``TTL`` seconds,
+    or at once when an id is asked for that the cache does not know (a row added meanwhile).
+    """
+
+    TTL = 300
+
+    def __init__(self):
+        self.loaded_at = None
+        self.names = {}
+
+    def _load(self):
+        self.sections = {pk: parent or pk for pk, parent in Industry.objects.values_list("id", "parent_id")}
+        self.region_parent = dict(Region.objects.values_list("id", "parent_id"))
+        self.names = {}
+        self.loaded_at = time.monotonic()
+
+    def get(self, wanted_industries=(), wanted_regions=()):
+        stale = self.loaded_at is None or time.monotonic() - self.loaded_at > self.TTL
+        if (
+            stale
+            or any(i not in self.sections for i in wanted_industries)
+            or any(r not in self.region_parent for r in wanted_regions)
+        ):
+            self._load()
+        return self
+
+    def labels(self, wanted):
+        """{(kind, id): name} in the active language for the wanted (kind, id) pairs."""
+        language = get_language() or "de"
+        table = self.names.setdefault(language, {})
+        if any(key not in table for key in wanted):
+            for kind, model in (
+                ("skill", Skill),
+                ("industry", Industry),
+                ("language", Language),
+                ("function", Function),
+                ("region", Region),
+            ):
+                ids = {pk for k, pk in wanted if k == kind and (k, pk) not in table}
+                if ids:
+                    table.update({(kind, obj.pk): obj.name for obj in model.objects.filter(pk__in=ids)})
+        return {key: table[key] for key in wanted if key in table}
+
+
+_reference = _Reference()
 
 
 def profile_facts(profiles) -> list[ProfileFacts]:
@@ -79,7 +129,7 @@ def profile_facts(profiles) -> list[ProfileFacts]:
         "profile_id", "language_id", "level"
     ):
         languages[profile_id][language_id] = level
-    sections = _industry_sections() if industries else {}
+    sections = _reference.get(set().union(*industries.values())).sections if industries else {}
     return [
         ProfileFacts(
             id=p.id,
@@ -128,24 +178,9 @@ def mandate_facts_many(mandates, *, names=True) -> list[MandateFacts]:
     else:
         ids = [m if isinstance(m, int) else m.pk for m in mandates]
         rows = {row["id"]: row for row in Mandate.objects.filter(id__in=ids).values(*MANDATE_FIELDS)}
-    required = _pairs(Mandate.required_skills.through, "mandate_id", "skill_id", ids)
-    nice = _pairs(Mandate.nice_skills.through, "mandate_id", "skill_id", ids)
-    industries = _pairs(Mandate.industries.through, "mandate_id", "industry_id", ids)
-    languages = defaultdict(list)
-    for mandate_id, language_id, min_level, required_flag in (
-        MandateLanguage.objects.filter(mandate_id__in=ids)
-        .order_by("id")
-        .values_list("mandate_id", "language_id", "min_level", "required")
-    ):
-        languages[mandate_id].append((language_id, min_level, required_flag))
-    sections = _industry_sections() if industries else {}
-    region_parent = (
-        dict(Region.objects.values_list("id", "parent_id")) if any(r["region_id"] for r in rows.values()) else {}
-    )
-
-    label = {}
-    if names:
-        label = _names(rows, required, nice, industries, sections, languages, region_parent)
+    required, nice, industries, languages = _mandate_relations(ids)
+    ref = _reference.get(set().union(*industries.values()), {r["region_id"] for r in rows.values() if r["region_id"]})
+    sections, region_parent = ref.sections, ref.region_parent
 
     def chain(region_id):
         out = []
@@ -180,31 +215,62 @@ def mandate_facts_many(mandates, *, names=True) -> list[MandateFacts]:
                 require_languages=row["require_languages"],
                 require_region=row["require_region"],
                 weights={key: row[f"weight_{key}"] for key in matching.DEFAULT_WEIGHTS},
-                names=label,
+                names=_labels(ref, row, required[pk], nice[pk], industries[pk], languages[pk]) if names else {},
             )
         )
     return facts
 
 
-def _names(rows, required, nice, industries, sections, languages, region_parent):
-    """Display names in the active language for everything the sentences of these mandates may mention."""
-    skill_ids = set().union(*required.values(), *nice.values())
-    industry_ids = set().union(*industries.values())
-    industry_ids |= {sections.get(i, i) for i in industry_ids}
-    language_ids = {lang for reqs in languages.values() for lang, _level, _req in reqs}
-    function_ids = {r["function_id"] for r in rows.values() if r["function_id"]}
-    label = {}
-    for kind, model, wanted in (
-        ("skill", Skill, skill_ids),
-        ("industry", Industry, industry_ids),
-        ("language", Language, language_ids),
-        ("function", Function, function_ids),
-        ("region", Region, set(region_parent)),
-    ):
-        if wanted:
-            for obj in model.objects.filter(id__in=wanted):
-                label[(kind, obj.id)] = obj.name
-    return label
+def _mandate_relations(ids):
+    """Skills, industries and languages of many mandates in one query."""
+    required, nice, industries, languages = defaultdict(set), defaultdict(set), defaultdict(set), defaultdict(list)
+    if not ids:
+        return required, nice, industries, languages
+    tables = {
+        "r": (Mandate.required_skills.through._meta.db_table, "skill_id", "0"),
+        "n": (Mandate.nice_skills.through._meta.db_table, "skill_id", "0"),
+        "i": (Mandate.industries.through._meta.db_table, "industry_id", "0"),
+    }
+    parts = [
+        f"SELECT '{key}', mandate_id, {column}, 0, {extra}, 0 FROM {table} WHERE mandate_id = ANY(%s)"  # noqa: S608
+        for key, (table, column, extra) in tables.items()
+    ]
+    language_table = MandateLanguage._meta.db_table
+    parts.append(
+        "SELECT 'l', mandate_id, language_id, min_level, CASE WHEN required THEN 1 ELSE 0 END, id "  # noqa: S608
+        f"FROM {language_table} WHERE mandate_id = ANY(%s)"
+    )
+    sql = " UNION ALL ".join(parts) + " ORDER BY 1, 2, 6"
+    if connection.vendor != "postgresql":
+        sql = sql.replace("= ANY(%s)", "IN (SELECT value FROM json_each(%s))")
+        params = [json.dumps(list(ids))] * 4
+    else:
+        params = [list(ids)] * 4
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for key, mandate_id, target, level, flag, _order in cursor.fetchall():
+            if key == "r":
+                required[mandate_id].add(target)
+            elif key == "n":
+                nice[mandate_id].add(target)
+            elif key == "i":
+                industries[mandate_id].add(target)
+            else:
+                languages[mandate_id].append((target, level, bool(flag)))
+    return required, nice, industries, languages
+
+
+def _labels(ref, row, required, nice, industries, languages):
+    wanted = {("skill", pk) for pk in required | nice}
+    wanted |= {("industry", pk) for pk in industries} | {("industry", ref.sections.get(pk, pk)) for pk in industries}
+    wanted |= {("language", lang) for lang, _level, _req in languages}
+    if row["function_id"]:
+        wanted.add(("function", row["function_id"]))
+    region = row["region_id"]
+    while region is not None:
+        wanted.add(("region", region))
+        region = ref.region_parent.get(region)
+    return ref.labels(wanted)
 
 
 def mandate_facts(mandate) -> MandateFacts:
@@ -265,8 +331,161 @@ class _TopK:
     def worst(self):
         return self.heap[0][0]
 
+    @property
+    def worst_id(self):
+        return -self.heap[0][1]
+
     def result(self):
         return [(total, profile) for total, _neg, profile in sorted(self.heap, key=lambda e: (-e[0], e[1] * -1))]
+
+
+def _array(tags):
+    return "ARRAY[" + ",".join(str(int(t)) for t in tags) + "]::int[]"
+
+
+def _industry_tags(ids, facts):
+    """(tags giving the full industry points, tags giving the related-industry points)."""
+    full, related = set(), set()
+    for pk in ids:
+        section = facts.industry_sections.get(pk, pk)
+        full.add(indexing.industry_tag(pk))
+        if section == pk:  # a whole section: any division in it counts fully
+            full.add(indexing.section_tag(pk))
+        else:
+            related.add(indexing.section_tag(section))
+    return sorted(full), sorted(related)
+
+
+def _item_tags(kind, ids, facts):
+    if kind == "skill":
+        return [indexing.skill_tag(pk) for pk in ids]
+    if kind == "function":
+        return [indexing.function_tag(pk) for pk in ids]
+    full, related = _industry_tags(ids, facts)
+    return sorted(set(full) | set(related))
+
+
+def _has(tags):
+    # ``x = ANY(tags)`` scans the short array in place; intarray's && would copy and sort it for every test.
+    return "(" + " OR ".join(f"{int(t)} = ANY(tags)" for t in tags) + ")" if tags else "FALSE"
+
+
+def _num(value):
+    return f"{float(value)!r}::float8"
+
+
+_frequencies = {"at": None, "freq": {}, "floor": 0.0, "rows": 0.0}
+
+
+def _tag_frequencies():
+    """Share of rows carrying each common tag, from PostgreSQL's own statistics (cached for a few minutes).
+
+    Tags missing from ``most_common_elems`` are rarer than the rarest listed one.
+    """
+    if _frequencies["at"] is None or time.monotonic() - _frequencies["at"] > _Reference.TTL:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT s.most_common_elems::text::int[], s.most_common_elem_freqs, c.reltuples FROM pg_class c "
+                "LEFT JOIN pg_stats s ON s.tablename = c.relname AND s.attname = 'tags' WHERE c.relname = %s LIMIT 1",
+                [CandidateIndex._meta.db_table],
+            )
+            row = cursor.fetchone() or (None, None, 0.0)
+        elems, freqs, rows = row
+        freq = dict(zip(elems or [], freqs or [], strict=False))
+        _frequencies.update(
+            at=time.monotonic(), freq=freq, floor=min(freq.values(), default=0.0), rows=max(rows or 0.0, 0.0)
+        )
+    return _frequencies["freq"], _frequencies["floor"]
+
+
+def _first_threshold(items, best_rest, k):
+    """The highest threshold that, by the tag statistics (taken as independent), leaves enough rows to fill the
+    top k: a first pass that is selective yet usually sufficient. Any choice is correct, only speed differs."""
+    freq, floor = _tag_frequencies()
+    rows = _frequencies["rows"]
+    if not items or rows <= 0:
+        return -1.0
+    wanted = max(50 * k, 1000)
+    if rows < 4 * wanted:
+        return -1.0  # a small pool: one pass over everything passing the hard filters is cheapest
+    # Distribution of the item points a row carries: {points: probability}.
+    dist = {0.0: 1.0}
+    for tags, points in items:
+        p = min(1.0, sum(freq.get(t, floor) for t in tags))
+        nxt = {}
+        for got, prob in dist.items():
+            nxt[got + points] = nxt.get(got + points, 0.0) + prob * p
+            nxt[got] = nxt.get(got, 0.0) + prob * (1 - p)
+        dist = nxt
+    above = 0.0
+    for got in sorted(dist, reverse=True):
+        above += dist[got]
+        if above * rows >= wanted:
+            return best_rest + got - EPSILON
+    return -1.0
+
+
+def _reach_clause(items, need):
+    """SQL condition true for every row whose matched items are worth at least ``need`` points.
+
+    The GIN index answers ``tags && <anchor tags>``: the anchors are the items left over after setting aside the
+    most common ones whose points together stay below ``need`` — every row reaching ``need`` must match an
+    anchor, and common tags (long posting lists) are never scanned when rarer ones suffice. The exact bound is
+    then checked on the rows the index found.
+    """
+    if need <= 0:
+        return "TRUE"
+    if sum(points for _tags, points in items) < need:
+        return "FALSE"
+    freq, floor = _tag_frequencies()
+
+    def commonness(item):
+        return sum(freq.get(tag, floor) for tag in item[0])
+
+    set_aside, anchors = 0.0, []
+    for item in sorted(items, key=commonness, reverse=True):
+        if set_aside + item[1] < need:
+            set_aside += item[1]
+        else:
+            anchors.append(item)
+    anchor_tags = sorted({tag for tags, _points in anchors for tag in tags})
+    clause = f"tags && {_array(anchor_tags)}"
+    if _has_intarray():
+        # Narrower still: the combinations of items that reach ``need`` as one query_int, checked inside the same
+        # GIN scan (so only rows having such a combination are read from the table).
+        sets = _covering_sets(items, need)
+        if sets:
+            query = "|".join(
+                "(" + "&".join("(" + "|".join(map(str, items[i][0])) + ")" for i in chosen) + ")" for chosen in sets
+            )
+            clause += f" AND tags @@ '{query}'::query_int"
+    return clause
+
+
+def _covering_sets(items, need, cap=64):
+    """Sets of item indexes whose points reach ``need`` (every row reaching it has all items of one of them);
+    None when there would be more than ``cap``."""
+    order = sorted(range(len(items)), key=lambda i: -items[i][1])
+    suffix = [0.0] * (len(order) + 1)
+    for pos in range(len(order) - 1, -1, -1):
+        suffix[pos] = suffix[pos + 1] + items[order[pos]][1]
+    out = []
+
+    def walk(pos, chosen, got):
+        if len(out) > cap:
+            return
+        if got >= need:
+            out.append(tuple(chosen))
+            return
+        if pos == len(order) or got + suffix[pos] < need:
+            return
+        chosen.append(order[pos])
+        walk(pos + 1, chosen, got + items[order[pos]][1])
+        chosen.pop()
+        walk(pos + 1, chosen, got)
+
+    walk(0, [], 0.0)
+    return out if len(out) <= cap else None
 
 
 _intarray = {}
@@ -281,86 +500,49 @@ def _has_intarray():
     return _intarray[name]
 
 
-def _array(tags):
-    return "ARRAY[" + ",".join(str(int(t)) for t in tags) + "]::int[]"
-
-
-def _item_tags(kind, ids, facts):
-    if kind == "skill":
-        return [indexing.skill_tag(pk) for pk in ids]
-    if kind == "function":
-        return [indexing.function_tag(pk) for pk in ids]
-    tags = set()
-    for pk in ids:  # the exact industry, and its section (which counts fully or partially)
-        tags |= {indexing.industry_tag(pk), indexing.section_tag(facts.industry_sections.get(pk, pk))}
-    return sorted(tags)
-
-
-class _TooMany(Exception):
-    pass
-
-
-def _covering_sets(items, need, cap=200):
-    """Sets of item indexes whose points reach ``need``: a row reaches ``need`` only if it matches one of them."""
-    order = sorted(range(len(items)), key=lambda i: -items[i][1])
-    suffix = [0.0] * (len(order) + 1)
-    for pos in range(len(order) - 1, -1, -1):
-        suffix[pos] = suffix[pos + 1] + items[order[pos]][1]
-    out = []
-
-    def walk(pos, chosen, got):
-        if got >= need:
-            out.append(tuple(chosen))
-            if len(out) > cap:
-                raise _TooMany
-            return
-        if pos == len(order) or got + suffix[pos] < need:
-            return
-        chosen.append(order[pos])
-        walk(pos + 1, chosen, got + items[order[pos]][1])
-        chosen.pop()
-        walk(pos + 1, chosen, got)
-
-    walk(0, [], 0.0)
-    return out
-
-
-def _reach_clause(items, need):
-    """SQL condition true for every row whose matched items are worth at least ``need`` points (or more rows)."""
-    if need <= 0:
-        return "TRUE"
-    try:
-        sets = _covering_sets(items, need)
-    except _TooMany:
-        return f"tags && {_array(sorted({t for tags, _p in items for t in tags}))}"
-    if not sets:
-        return "FALSE"
-    if _has_intarray():
-        # One query_int, answered by one GIN scan however many alternatives there are.
-        query = "|".join(
-            "(" + "&".join("(" + "|".join(map(str, items[i][0])) + ")" for i in chosen) + ")" for chosen in sets
+def _upper_bound_sql(facts, b, today):
+    """Per-row upper bound on the total, in SQL: each term is the most its criterion can give for the row's tags,
+    availability and rate by buckets of the (non-increasing) fractions."""
+    terms = [_num(EPSILON)]
+    for kind, ids, points in b.items:
+        if not points:
+            continue
+        if kind == "industry":
+            full, related = _industry_tags(ids, facts)
+            terms.append(
+                f"CASE WHEN {_has(full)} THEN {_num(points)} "
+                f"WHEN {_has(related)} THEN {_num(b.related_industry_points)} ELSE 0::float8 END"
+            )
+        else:
+            terms.append(f"CASE WHEN {_has(_item_tags(kind, ids, facts))} THEN {_num(points)} ELSE 0::float8 END")
+    if b.region and b.region[1]:
+        chain, points, fallback = b.region
+        terms.append(
+            f"CASE WHEN {_has([indexing.region_tag(r) for r in chain])} THEN {_num(points)} ELSE {_num(fallback)} END"
         )
-        return f"tags @@ '{query}'::query_int"
-    return " OR ".join("(" + " AND ".join(f"tags && {_array(items[i][0])}" for i in chosen) + ")" for chosen in sets)
-
-
-def _upper_bound_sql(facts, b, items, today):
-    """Per-row upper bound on the total, in SQL: matched items + best languages/region + date and rate buckets."""
-    terms = [f"CASE WHEN tags && {_array(tags)} THEN {points!r} ELSE 0 END" for tags, points in items if points]
-    terms.append(repr(b.rest + EPSILON))
+    for lang, min_level, points in b.languages:
+        if not points:
+            continue
+        below = (
+            f"WHEN {indexing.language_tag(lang, min_level - 1)} = ANY(tags) "
+            f"THEN {_num(points * matching.ONE_LEVEL_BELOW)} "
+            if min_level > 1
+            else ""
+        )
+        terms.append(
+            f"CASE WHEN {indexing.language_tag(lang, min_level)} = ANY(tags) THEN {_num(points)} {below}"
+            "ELSE 0::float8 END"
+        )
     start = facts.start_date or today
     flex = facts.start_flex_days
     if b.availability_weight:
         w = b.availability_weight
         late = start + timezone.timedelta(days=flex)
-        now_full, soon, later = (
-            w,
-            w * matching.availability_fraction(1, flex),
-            w * matching.availability_fraction(flex + 1, flex),
-        )
         terms.append(
-            f"CASE WHEN available_from IS NULL OR available_from <= '{start.isoformat()}'::date THEN {now_full!r} "
-            f"WHEN available_from <= '{late.isoformat()}'::date THEN {soon!r} ELSE {later!r} END"
+            f"CASE WHEN available_from IS NULL OR available_from <= '{start.isoformat()}'::date THEN {_num(w)} "
+            f"WHEN available_from <= '{late.isoformat()}'::date "
+            f"THEN {_num(w * matching.availability_fraction(1, flex))} "
+            f"ELSE {_num(w * matching.availability_fraction(flex + 1, flex))} END"
         )
     if b.rate_weight and facts.budget_day_rate:
         w, budget, tol = b.rate_weight, facts.budget_day_rate, facts.budget_tolerance_pct
@@ -369,12 +551,11 @@ def _upper_bound_sql(facts, b, items, today):
             within += 1
         while within > budget and (within - budget) * 100 / budget > tol:
             within -= 1
+        rate = "coalesce(day_rate_target, day_rate_min)"
         terms.append(
-            "CASE WHEN coalesce(day_rate_target, day_rate_min) IS NULL "
-            f"OR coalesce(day_rate_target, day_rate_min) <= {int(budget)} THEN {w!r} "
-            f"WHEN coalesce(day_rate_target, day_rate_min) <= {int(within)} "
-            f"THEN {w * matching.rate_fraction(budget + 1, budget, tol)!r} "
-            f"ELSE {w * matching.rate_fraction(within + 1, budget, tol)!r} END"
+            f"CASE WHEN {rate} IS NULL OR {rate} <= {int(budget)} THEN {_num(w)} "
+            f"WHEN {rate} <= {int(within)} THEN {_num(w * matching.rate_fraction(budget + 1, budget, tol))} "
+            f"ELSE {_num(w * matching.rate_fraction(within + 1, budget, tol))} END"
         )
     return " + ".join(terms)
 
@@ -384,42 +565,49 @@ def _hard_sql(facts, today):
     clauses = ["active"]
     if facts.require_languages:
         needed = [indexing.language_tag(lang, level) for lang, level, required in facts.languages if required]
-        if needed:
-            clauses.append(f"tags @> {_array(sorted(needed))}")
+        # Checked on the rows the index found rather than through it: "speaks German" is on nearly every row,
+        # and its posting list would cost more to read than the check.
+        clauses += [f"{tag} = ANY(tags)" for tag in sorted(needed)]
     if facts.require_region and facts.region_chain:
-        clauses.append(f"tags && {_array(sorted(indexing.region_tag(r) for r in facts.region_chain))}")
+        clauses.append(_has(sorted(indexing.region_tag(r) for r in facts.region_chain)))
     if facts.require_availability:
         latest = (facts.start_date or today) + timezone.timedelta(days=facts.start_flex_days)
         clauses.append(f"(available_from IS NULL OR available_from <= '{latest.isoformat()}'::date)")
     return " AND ".join(clauses)
 
 
-def _top_postgres(facts, k, today, *, first_limit=400):
+def _top_postgres(facts, k, today, *, first_limit=400, start_share=None):
+    """``start_share`` (tests): begin at this share of the item points instead of the statistics' estimate."""
     b = matching.bound(facts)
     items = [(_item_tags(kind, ids, facts), points) for kind, ids, points in b.items if points > 0]
     best_rest = b.rest + b.availability_weight + b.rate_weight
     items_total = sum(points for _tags, points in items)
     hard = _hard_sql(facts, today)
-    ub = _upper_bound_sql(facts, b, items, today)
+    ub = _upper_bound_sql(facts, b, today)
     top = _TopK(k)
-    # First pass: only rows matching a good share of the items; most mandates are settled there.
-    threshold = best_rest + 0.5 * items_total
+    if start_share is None:
+        threshold = _first_threshold(items, best_rest, k)
+    else:
+        threshold = best_rest + start_share * items_total
     limit = first_limit
     for attempt in range(MAX_PASSES):
-        if attempt == MAX_PASSES - 1:
-            threshold, limit = best_rest, None  # last resort: every row passing the hard filters
-        reach = _reach_clause(items, threshold - best_rest - EPSILON)
+        if attempt == MAX_PASSES - 1 or not items_total:
+            threshold, limit = -1.0, None  # last resort: every row passing the hard filters
+        anchors = _reach_clause(items, threshold - best_rest - EPSILON)
+        where = f"{hard} AND {anchors}" + (f" AND ({ub}) >= {threshold!r}" if threshold > 0 else "")
         sql = (
             f"SELECT {', '.join(INDEX_COLUMNS)}, {ub} AS ub FROM {CandidateIndex._meta.db_table} "  # noqa: S608
-            f"WHERE {hard} AND ({reach}) ORDER BY ub DESC, profile_id" + (f" LIMIT {int(limit)}" if limit else "")
+            f"WHERE {where} ORDER BY ub DESC, profile_id" + (f" LIMIT {int(limit)}" if limit else "")
         )
         with connection.cursor() as cursor:
             cursor.execute(sql)
             rows = cursor.fetchall()
         stopped = False
         for row in rows:
-            if top.full and top.worst > row[7]:
-                stopped = True  # nobody further down this pass can beat the k-th best
+            if top.full and (top.worst > row[7] - EPSILON / 2 or (top.worst >= PERFECT and row[0] > top.worst_id)):
+                # Nobody further down can beat the k-th best. (At a perfect score, rows can only tie, and tied
+                # rows come in id order; every perfect row has the same, highest bound, so none hides below.)
+                stopped = True
                 break
             if row[0] in top.seen:
                 continue
@@ -428,16 +616,16 @@ def _top_postgres(facts, k, today, *, first_limit=400):
             total, excluded = matching.total(profile, facts, today=today)
             if not excluded:
                 top.offer(total, profile)
-        complete = stopped or not limit or len(rows) < limit
-        if not complete:
+        if not (stopped or not limit or len(rows) < limit):
             limit = limit * 16 if limit < 100_000 else None  # the same threshold again, with room for more rows
             continue
-        if reach == "TRUE" or (top.full and top.worst >= threshold):
-            break  # rows never fetched are bounded below the threshold, hence below the k-th best
-        # Lower the threshold: to the k-th best (settles it in one more pass), or stepwise while still short of k.
-        threshold = top.worst if top.full else threshold - 0.25 * items_total - EPSILON
-        if items_total == 0 or threshold - best_rest <= 0:
-            threshold = best_rest
+        if threshold <= 0 or (top.full and top.worst >= threshold):
+            break  # every row never fetched has a bound below the threshold, hence below the k-th best
+        # Lower the threshold: to the k-th best (one more pass settles it), or stepwise while still short of k.
+        if top.full:
+            threshold = top.worst
+        else:
+            threshold = best_rest + (threshold - best_rest) / 2 if threshold - best_rest > 0.2 * items_total else -1.0
         limit = first_limit
     return top.result()
 

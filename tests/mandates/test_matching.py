@@ -274,3 +274,9 @@ def test_the_breakdown_template_shows_total_weights_points_and_sentences():
     assert '<td class="text-end">35</td>' in html
     # The stored form (Candidacy.score_detail) renders the same.
     assert "3 von 4 Muss-Kompetenzen" in render_to_string("mandates/_score_breakdown.html", {"score": result.as_dict()})
+
+
+def test_not_speaking_a_language_at_all_earns_nothing_even_when_a1_is_asked_for():
+    m = mandate(languages=((FR, 1, False),))
+    assert crit(score(profile(languages={}), m, today=TODAY), "languages").fraction == 0
+    assert crit(score(profile(languages={FR: 1}), m, today=TODAY), "languages").fraction == 1

@@ -70,9 +70,9 @@ def test_ranking_issues_a_constant_number_of_queries(count, django_assert_max_nu
         factories.manager(skills=SKILLS[: n % 4], functions=["cfo"] if n % 2 else [], regions=["DE"])
     mandate = cfo_mandate()
     search.rank(mandate)  # builds the stale index rows once
-    # Stale check 1, mandate facts 13, candidate passes at most search.MAX_PASSES (PostgreSQL; 1 on SQLite),
-    # profiles 1, intarray probe at most 1: bounded whatever the pool size.
-    with django_assert_max_num_queries(16 + search.MAX_PASSES):
+    # Stale check 1, mandate facts 2, candidate passes at most search.MAX_PASSES (PostgreSQL; 1 on SQLite),
+    # profiles 1, tag statistics at most 1: bounded whatever the pool size.
+    with django_assert_max_num_queries(5 + search.MAX_PASSES):
         ranked = search.rank(mandate, limit=20)
     assert len(ranked) == min(count, 20)
 
@@ -93,7 +93,9 @@ def test_matching_mandates_issues_a_constant_number_of_queries(count, django_ass
     manager = factories.manager(skills=SKILLS[:3])
     for _ in range(count):
         cfo_mandate()
-    with django_assert_num_queries(25):
+    search.matching_mandates_for(manager)  # warms the per-process reference data cache
+    # Profile facts 5, open mandates 2, the top ones 2 more, their instances 1.
+    with django_assert_num_queries(10):
         assert len(search.matching_mandates_for(manager, limit=10)) == min(count, 10)
 
 

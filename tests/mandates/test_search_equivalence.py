@@ -161,10 +161,12 @@ def test_fast_ranking_equals_scoring_everyone_with_the_pure_function(world):
             ranked = search.rank(mandate, limit=spec["k"], today=TODAY)
             assert [p.id for p, _score in ranked] == expected
             if connection.vendor == "postgresql":
-                # Tiny pages force the truncated-pass and threshold-lowering branches.
+                # Tiny pages and a demanding first threshold force the truncated-pass and threshold-lowering
+                # branches that only large pools reach otherwise.
                 facts = search.mandate_facts(mandate)
-                tight = search._top_postgres(facts, spec["k"], TODAY, first_limit=1)
-                assert [p.id for _total, p in tight] == expected
+                for share in (1.0, 0.5):
+                    tight = search._top_postgres(facts, spec["k"], TODAY, first_limit=1, start_share=share)
+                    assert [p.id for _total, p in tight] == expected
             transaction.set_rollback(True)
 
     check()

@@ -14,6 +14,7 @@ own, the managers it creates are real rows.
 import argparse
 import os
 import platform
+import resource
 import signal
 import socket
 import subprocess
@@ -150,28 +151,45 @@ def main():
                 ]
             )
             start = time.monotonic()
+            sink_cpu_start = time.process_time()
+            load_start = os.getloadavg()[0]
         deadline = start + args.timeout
         while sink.total() < args.alerts and time.monotonic() < deadline and worker.poll() is None:
             time.sleep(0.2)
         elapsed = (sink.last or time.monotonic()) - start
+        sink_cpu = time.process_time() - sink_cpu_start
+        load_end = os.getloadavg()[0]
         time.sleep(3)  # anything arriving late would be a duplicate
         total = sink.total()
         duplicates = total - len(sink.ids)
         sent = Notification.objects.filter(recipient__in=users, state=Notification.State.SENT).count()
         other = Notification.objects.filter(recipient__in=users).exclude(state=Notification.State.SENT).count()
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(30)
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the worker and its pool processes, now reaped
+        worker_cpu = usage.ru_utime + usage.ru_stime
+        mails = max(len(sink.ids), 1)
+        cores = os.cpu_count()
         print()
-        print(
-            f"machine:      {platform.node()} · {os.cpu_count()} CPUs · {platform.python_version()} · {platform.platform()}"
-        )
+        print(f"machine:      {platform.node()} · {cores} CPUs · {platform.python_version()} · {platform.platform()}")
+        print(f"load average: {load_start:.1f} at start, {load_end:.1f} at end (other processes share the CPUs)")
         print(f"alerts:       {args.alerts} (worker prefork, {args.concurrency} processes; SMTP sink in this process)")
         print(f"received:     {total} mails, {len(sink.ids)} distinct Message-IDs, duplicates: {duplicates}")
         print(f"outbox:       {sent} sent, {other} not sent")
         print(f"time:         {elapsed:.1f} s from commit to last mail accepted")
         print(f"throughput:   {len(sink.ids) / elapsed:.0f} mails/s")
+        print(
+            f"CPU per mail: {1000 * worker_cpu / mails:.1f} ms worker (incl. its start-up) + "
+            f"{1000 * sink_cpu / mails:.1f} ms SMTP sink; PostgreSQL and Redis not counted"
+        )
+        print(
+            f"CPU bound:    {cores * mails / (worker_cpu + sink_cpu):.0f} mails/s with all {cores} CPUs for worker + sink"
+        )
         ok = duplicates == 0 and len(sink.ids) == args.alerts
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(30)
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(30)
         controller.stop()
         cleanup()
     sys.exit(0 if ok else 1)

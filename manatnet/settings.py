@@ -265,7 +265,10 @@ CELERY_BEAT_SCHEDULE = {
     "match-unmatched-mandates": {"task": "mandates.tasks.match_unmatched", "schedule": NOTIFY_DRAIN_SECONDS},
     # Every 15 minutes: each manager's digest goes out soon after NOTIFY_DIGEST_HOUR in their own time zone.
     "collect-digests": {"task": "notifications.tasks.collect_digests", "schedule": crontab(minute="*/15")},
-    "availability-reminders": {"task": "managers.tasks.send_availability_reminders", "schedule": crontab(hour=6, minute=30)},
+    "availability-reminders": {
+        "task": "managers.tasks.send_availability_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------------------------------

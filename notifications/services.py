@@ -91,12 +91,14 @@ def notifications_create_bulk(notifications):
 
 
 def notifications_resend(*, queryset):
-    """Put failed or skipped rows back into the outbox (staff's "resend" in the admin); return how many."""
+    """Put failed or skipped rows back into the outbox (staff's "resend" in the admin); return how many.
+
+    A resent digest alert is detached from its old digest, so it goes out with the manager's next one."""
     ids = list(
         queryset.filter(state__in=[Notification.State.FAILED, Notification.State.SKIPPED]).values_list("id", flat=True)
     )
     count = Notification.objects.filter(id__in=ids).update(
-        state=Notification.State.PENDING, attempts=0, next_attempt_at=None, claimed_at=None
+        state=Notification.State.PENDING, attempts=0, next_attempt_at=None, claimed_at=None, digest=None
     )
     if count:
         from .tasks import drain_outbox

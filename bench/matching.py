@@ -391,7 +391,7 @@ def main():
     e_med, e_p95 = summary(rematch_edit)
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
     log(f"machine: {os.cpu_count()} cores, {cpu}, {sql('SHOW server_version')[0][0]} PostgreSQL")
-    log(f"intarray: {has_intarray()}")
+    log(f"intarray: {has_intarray()}; load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     log("")
     log("| measurement | median | p95 |")
     log("| --- | ---: | ---: |")

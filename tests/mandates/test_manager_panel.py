@@ -1,9 +1,11 @@
 import pytest
 from django.db import reset_queries
+from django.http import Http404
 from django.urls import reverse
 
 from managers.models import CEFR, Skill
 from mandates import services
+from mandates.access import get_candidacy_for_manager
 from mandates.models import Candidacy, Mandate
 from notifications.models import Notification
 from tests import factories
@@ -134,3 +136,12 @@ def test_a_mandate_failing_a_hard_filter_cannot_be_answered(client, fitting, ski
     ).content.decode()
     assert "passt nicht zu Ihrem Profil" in page
     assert not Candidacy.objects.exists()
+
+
+def test_the_manager_door_opens_only_their_own_candidacies(fitting, other_manager, mandate, staff):
+    own = services.candidacy_add(mandate=mandate, manager=fitting, by=staff)
+    assert get_candidacy_for_manager(fitting.user, own.pk) == own
+    with pytest.raises(Http404):
+        get_candidacy_for_manager(other_manager.user, own.pk)
+    with pytest.raises(Http404):
+        get_candidacy_for_manager(staff, own.pk)

@@ -413,6 +413,14 @@ def manager_respond(*, interested, reason="", candidacy=None, mandate=None, prof
     return candidacy
 
 
+# Stages in which the client's "meet: yes / no" still decides something (and may be changed).
+CLIENT_ANSWER_STAGES = (Stage.PRESENTED, Stage.INTERVIEW, Stage.DECLINED)
+
+
+def client_can_answer(candidacy):
+    return candidacy.released_at is not None and candidacy.stage in CLIENT_ANSWER_STAGES and candidacy.mandate.is_open
+
+
 @transaction.atomic
 def client_feedback(*, candidacy, user, wants_meeting, comment=""):
     """A client contact says whether they want to meet a presented candidate; "no" needs a short comment.
@@ -424,7 +432,7 @@ def client_feedback(*, candidacy, user, wants_meeting, comment=""):
     if not wants_meeting and not comment:
         raise ValidationError(_("Bitte sagen Sie uns kurz, warum Sie diese Person nicht kennenlernen möchten."))
     candidacy = _lock_candidacy(candidacy)
-    if candidacy.released_at is None or candidacy.stage not in (Stage.PRESENTED, Stage.INTERVIEW, Stage.DECLINED):
+    if not client_can_answer(candidacy):
         raise ValidationError(_("Zu dieser Person ist keine Rückmeldung mehr möglich."))
     now = timezone.now()
     candidacy.client_wants_meeting = wants_meeting

@@ -53,7 +53,16 @@ def _render_mandate(request, mandate, bound_form=None, bound_for=None, status=20
                     "comment": candidacy.client_feedback,
                 }
             form = ClientFeedbackForm(initial=initial, prefix=f"c{candidacy.pk}")
-        rows.append({"number": number, "candidacy": candidacy, "profile": candidacy.manager, "form": form})
+        candidacy.mandate = mandate  # already loaded; spares a query per row
+        rows.append(
+            {
+                "number": number,
+                "candidacy": candidacy,
+                "profile": candidacy.manager,
+                "form": form,
+                "can_answer": services.client_can_answer(candidacy),
+            }
+        )
     return render(request, "clients/mandate_detail.html", {"mandate": mandate, "rows": rows}, status=status)
 
 
@@ -77,7 +86,11 @@ def client_feedback(request, pk):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            if services.client_can_answer(candidacy):
+                form.add_error(None, exc)
+            else:
+                # The form is not shown for a candidate out of the race, so the reason goes to the top of the page.
+                messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Danke, Ihre Rückmeldung ist bei uns angekommen."))
             return redirect("client_mandate_detail", pk=candidacy.mandate_id)

@@ -145,3 +145,15 @@ def test_the_mandate_page_has_constant_queries(client, client_contact, staff, dj
     reset_queries()  # the capped query log would otherwise hide the count
     with django_assert_max_num_queries(few_count):
         assert client.get(url).content.decode().count('data-testid="candidate"') == 8
+
+
+def test_after_the_placement_the_client_sees_the_outcome_but_no_form(client, client_contact, setup, staff):
+    services.placement_record(candidacy=setup["shown"], by=staff)
+    login(client, client_contact)
+    page = client.get(reverse("client_mandate_detail", args=[setup["mandate"].pk])).content.decode()
+    assert "Platziert" in page
+    assert "Rückmeldung senden" not in page
+    pk = setup["shown"].pk
+    response = client.post(reverse("client_feedback", args=[pk]), {f"c{pk}-wants_meeting": "yes"})
+    assert response.status_code == 400
+    assert "keine Rückmeldung mehr möglich" in response.content.decode()

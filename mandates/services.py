@@ -206,7 +206,8 @@ def candidacy_add(*, mandate, manager, by, score=None):
         created_at=now,
     )
     StageChange.objects.create(candidacy=candidacy, to_stage=Stage.PROPOSED, at=now, by=by)
-    if mandate.status == Mandate.Status.OPEN:
+    if mandate.status == Mandate.Status.OPEN and by is not None:
+        # Staff started building the list; a manager answering an alert (by=None) does not change the mandate.
         _record_mandate_status(mandate, Mandate.Status.SHORTLISTING, by, now)
         mandate.save(update_fields=["status"])
     return candidacy

@@ -145,3 +145,10 @@ def test_the_manager_door_opens_only_their_own_candidacies(fitting, other_manage
         get_candidacy_for_manager(other_manager.user, own.pk)
     with pytest.raises(Http404):
         get_candidacy_for_manager(staff, own.pk)
+
+
+def test_a_managers_answer_leaves_the_mandate_status_alone(client, fitting, mandate):
+    client.force_login(fitting.user)
+    client.post(reverse("manager_mandate_respond", args=[mandate.pk]), {"interested": "yes"})
+    mandate.refresh_from_db()
+    assert mandate.status == Mandate.Status.OPEN

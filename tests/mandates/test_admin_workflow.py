@@ -273,3 +273,21 @@ def test_the_changelist_closes_open_mandates_as_lost(staff_client, staff, mandat
     candidacy.refresh_from_db()
     assert mandate.status == Mandate.Status.LOST and mandate.closed_at is not None
     assert candidacy.stage == Stage.WITHDRAWN
+
+
+def test_the_pool_page_has_constant_queries(staff_client, mandate, django_assert_max_num_queries):
+    for _ in range(2):
+        factories.manager(headline="Interim CFO Maschinenbau")
+    target = url("mandates_mandate_pool") + f"?text=Maschinenbau&mandate={mandate.pk}"
+    staff_client.get(target)
+    reset_queries()
+    with django_assert_max_num_queries(40) as few:
+        staff_client.get(target)
+    few_count = len(few)
+    for _ in range(8):
+        factories.manager(headline="Interim CFO Maschinenbau")
+    staff_client.get(target)  # the search index catches up with the new profiles once, outside the count
+    reset_queries()
+    with django_assert_max_num_queries(few_count):
+        page = staff_client.get(target).content.decode()
+    assert page.count('data-testid="pool-result"') == 10

@@ -267,3 +267,22 @@ def test_closing_a_mandate_as_lost_withdraws_everyone_still_in_the_race(mandate,
     declined.refresh_from_db()
     assert active.stage == Stage.WITHDRAWN and "Verloren" in active.stage_changes.last().reason
     assert declined.stage_changes.count() == 2  # the earlier "no" is left as it was
+
+
+def test_without_named_contacts_every_contact_of_the_company_is_told(client_contact, manager, staff):
+    colleague = factories.client_contact("kollegin@example.com", company_obj=client_contact.company)
+    mandate = factories.mandate(client_contact.company)
+    services.candidacy_move(candidacy=add(mandate, manager, staff), to_stage=Stage.SHORTLISTED, by=staff)
+    services.shortlist_send(mandate=mandate, by=staff)
+    told = set(Notification.objects.filter(kind="shortlist_sent").values_list("recipient", flat=True))
+    assert told == {client_contact.user.pk, colleague.user.pk}
+
+
+def test_a_shortlist_for_a_client_without_contacts_is_refused(manager, staff):
+    mandate = factories.mandate()
+    candidacy = add(mandate, manager, staff)
+    services.candidacy_move(candidacy=candidacy, to_stage=Stage.SHORTLISTED, by=staff)
+    with pytest.raises(ValidationError, match="Ansprechpartner"):
+        services.shortlist_send(mandate=mandate, by=staff)
+    candidacy.refresh_from_db()
+    assert candidacy.released_at is None

@@ -292,6 +292,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11")
+# How long personal data is kept once it has served its purpose (managers/retention.py, run daily by beat).
+RETENTION_UNCONFIRMED_SIGNUP_DAYS = int(os.environ.get("RETENTION_UNCONFIRMED_SIGNUP_DAYS", "14"))
+RETENTION_LEFT_MANAGER_DAYS = int(os.environ.get("RETENTION_LEFT_MANAGER_DAYS", "730"))
+RETENTION_NOTIFICATION_DAYS = int(os.environ.get("RETENTION_NOTIFICATION_DAYS", "365"))
+RETENTION_LOGIN_LOG_DAYS = int(os.environ.get("RETENTION_LOGIN_LOG_DAYS", "90"))
 
 LOGGING = {
     "version": 1,

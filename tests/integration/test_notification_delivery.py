@@ -15,7 +15,12 @@ from tests.integration.conftest import use_broker, wait_for
 
 SKILLS = ("financial-planning", "liquidity-management", "hgb-ifrs")
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Serialized rollback cannot restore the reference data after the browser tests ran; this fixture reloads it.
+    pytest.mark.usefixtures("reference_data"),
+]
 
 
 def strong(n, **fields):

@@ -303,4 +303,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Per-task success lines drown everything else (in-process tasks log them too); failures still show.
+    "loggers": {"celery.app.trace": {"level": "WARNING"}},
 }

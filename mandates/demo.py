@@ -46,6 +46,26 @@ CLIENTS = [
     ("maria.schulz", "Maria", "Schulz", "Lindqvist Pharma AG", "München", "21"),
 ]
 
+SITUATIONS = [
+    "Der bisherige Stelleninhaber ist kurzfristig ausgefallen.",
+    "Nach einem Gesellschafterwechsel soll die Organisation neu aufgestellt werden.",
+    "Die Banken erwarten ein belastbares Sanierungskonzept innerhalb von zwölf Wochen.",
+    "Ein neues Werk in Osteuropa soll anlaufen.",
+    "Die Integration eines zugekauften Wettbewerbers steht an.",
+    "Die ERP-Einführung ist ins Stocken geraten.",
+    "Der Vertrieb soll auf Key-Account-Strukturen umgestellt werden.",
+    "Die Lieferketten sollen nach mehreren Engpässen robuster werden.",
+]
+OUTCOMES = [
+    "Liquidität gesichert und Refinanzierung mit vier Banken abgeschlossen.",
+    "Werk in 14 Monaten aufgebaut, Anlauf ohne Lieferausfall.",
+    "Integration abgeschlossen, Synergien von 6 Mio. EUR realisiert.",
+    "Kosten um 12 % gesenkt, Sozialplan mit dem Betriebsrat einvernehmlich vereinbart.",
+    "Nachfolge im Unternehmen aufgebaut und übergeben.",
+    "ERP-Einführung termingerecht live, Monatsabschluss von zehn auf fünf Tage verkürzt.",
+]
+CITY_REGIONS = {"Bielefeld": "DE-NW", "München": "DE-BY"}
+
 ROLES = [
     "Interim CFO",
     "Interim CEO",
@@ -118,7 +138,10 @@ def _fill_profile(profile, rng, fake, ref, now):
     profile.home_region = rng.choice(ref.states)
     role = rng.choice(ROLES)
     profile.headline = f"{role} · {rng.randint(8, 30)} Jahre Führungserfahrung"
-    profile.summary = fake.paragraph(nb_sentences=4)
+    profile.summary = (
+        f"{rng.randint(8, 30)} Jahre Führungserfahrung, davon {rng.randint(2, 12)} als Interim Manager. "
+        f"Schwerpunkte: {rng.choice(SITUATIONS)} {rng.choice(OUTCOMES)}"
+    )
     profile.remote_share = rng.choice([0, 20, 40, 60])
     profile.available_from = (now + timedelta(days=rng.randint(-30, 180))).date()
     profile.days_per_week = rng.choice([3, 4, 5, 5, 5])
@@ -162,7 +185,7 @@ def _fill_profile(profile, rng, fake, ref, now):
                 company_size=rng.choice(MandateHistoryEntry.CompanySize.values),
                 started_on=start,
                 ended_on=end,
-                outcome=fake.sentence(nb_words=14),
+                outcome=rng.choice(OUTCOMES),
             )
         )
         start = end + timedelta(days=rng.randint(30, 200))
@@ -188,10 +211,10 @@ def _new_mandate(index, company, contacts, owner, *, rng, fake, ref, now):
         company=company,
         owner=owner,
         title=f"{function.name_de} – {company.city} (#{index})",
-        brief=fake.paragraph(nb_sentences=5),
-        public_summary=f"{function.name_de} für ein Unternehmen in {company.city}. " + fake.sentence(nb_words=12),
+        brief=f"{rng.choice(SITUATIONS)} Ansprechpartner: Geschäftsführung. Vertraulich behandeln.",
+        public_summary=f"{function.name_de} für ein mittelständisches Unternehmen. {rng.choice(SITUATIONS)}",
         function=function,
-        region=rng.choice(ref.states),
+        region=next((r for r in ref.states if r.code == CITY_REGIONS.get(company.city)), rng.choice(ref.states)),
         location_city=company.city,
         remote_share=rng.choice([0, 20, 40]),
         start_date=(now + timedelta(days=rng.randint(7, 60))).date(),

@@ -269,6 +269,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "managers.tasks.send_availability_reminders",
         "schedule": crontab(hour=6, minute=30),
     },
+    # GDPR storage limitation: what has served its purpose is deleted (RETENTION_* settings below).
+    "apply-retention": {"task": "managers.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},
 }
 
 # --- REST API -------------------------------------------------------------------------------------------------

@@ -81,3 +81,16 @@ def test_login_logs_older_than_90_days_are_deleted():
     retention_apply()
 
     assert list(AccessLog.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+@pytest.mark.django_db
+def test_the_daily_task_runs_the_retention_and_reports_counts():
+    from managers.tasks import apply_retention
+
+    counts = apply_retention.delay().get()
+    assert set(counts) == {"unconfirmed_signups", "left_managers", "notifications", "login_logs"}
+
+
+def test_retention_is_scheduled_daily(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "managers.tasks.apply_retention" in tasks

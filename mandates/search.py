@@ -634,20 +634,114 @@ def _top_postgres(facts, k, today, *, first_limit=400, start_share=None):
 
 
 def matching_mandates_for(profile, *, min_score=0, limit=10, today=None) -> list[tuple[Mandate, matching.MatchScore]]:
-    """Open mandates this manager passes the hard filters of, best first (for the dashboard and alerts)."""
+    """Open mandates this manager passes the hard filters of, best first (for the dashboard and alerts).
+
+    Every open mandate gets an upper bound on this profile's total from the profile's tags (a few set lookups);
+    they are scored exactly in bound order until the ``limit``-th best total beats the next bound.
+    """
     today = today or timezone.localdate()
     (facts,) = profile_facts([profile])
-    scored = []
-    for mandate in mandate_facts_many(Mandate.objects.open().order_by(), names=False):
+    tags = frozenset(indexing.encode(facts))
+    candidates = []
+    for mandate, prepared in _open_mandates.get():
+        ub = _profile_bound(tags, prepared)
+        if ub >= min_score - EPSILON:
+            candidates.append((-ub, mandate.id, mandate))
+    candidates.sort(key=lambda item: (item[0], item[1]))
+    top = _TopK(max(limit, 0))
+    for neg_ub, _pk, mandate in candidates:
+        if not top.k or (top.full and top.worst > -neg_ub + EPSILON):
+            break  # every mandate further down scores below the limit-th best
         total, excluded = matching.total(facts, mandate, today=today)
         if not excluded and total >= min_score:
-            scored.append((total, mandate.id))
-    scored.sort(key=lambda item: (-item[0], item[1]))
-    top_ids = [pk for _total, pk in scored[:limit]]
+            top.offer(total, mandate)
+    top_ids = [m.id for _total, m in top.result()]
     mandates = Mandate.objects.in_bulk(top_ids)
     return [
         (mandates[m.id], matching.score(facts, m, today=today)) for m in mandate_facts_many(top_ids) if m.id in mandates
     ]
+
+
+def _prepare_bound(facts):
+    """A mandate's ``matching.bound`` as tag sets, for ``_profile_bound`` (the same bound as the SQL one)."""
+    b = matching.bound(facts)
+    items = []
+    for kind, ids, points in b.items:
+        if kind == "industry":
+            full, related = _industry_tags(ids, facts)
+            items.append((frozenset(full), points, frozenset(related), b.related_industry_points))
+        else:
+            items.append((frozenset(_item_tags(kind, ids, facts)), points, frozenset(), 0.0))
+    if b.region:
+        chain, points, fallback = b.region
+        items.append((frozenset(indexing.region_tag(r) for r in chain), points, None, fallback))
+    for lang, min_level, points in b.languages:
+        below = frozenset([indexing.language_tag(lang, min_level - 1)]) if min_level > 1 else frozenset()
+        items.append(
+            (frozenset([indexing.language_tag(lang, min_level)]), points, below, points * matching.ONE_LEVEL_BELOW)
+        )
+    return items, EPSILON + b.availability_weight + b.rate_weight
+
+
+def _profile_bound(tags, prepared):
+    """Upper bound on the total of the profile with these tags: each part at the most it can give."""
+    items, ub = prepared
+    for full, points, second, second_points in items:
+        if not full.isdisjoint(tags):
+            ub += points
+        elif second is None or not second.isdisjoint(tags):  # None: a fallback given without any tag (region)
+            ub += second_points
+    return ub
+
+
+class _OpenMandates:
+    """Facts of all open mandates (without names), kept per process and database between re-matches.
+
+    Re-matching an edited profile scores it against every open mandate; rebuilding their facts (some thousand
+    relation rows) cost more than scoring. On PostgreSQL one query fingerprints every row the facts are built
+    from — each tuple version's (xmin, ctid), which changes with every insert, update and delete, even within
+    one transaction — and the cached facts are reused while it is unchanged. On SQLite they are rebuilt.
+    """
+
+    TABLES = (
+        Mandate._meta.db_table,
+        Mandate.required_skills.through._meta.db_table,
+        Mandate.nice_skills.through._meta.db_table,
+        Mandate.industries.through._meta.db_table,
+        MandateLanguage._meta.db_table,
+    )
+
+    def __init__(self):
+        self.entries = {}
+
+    def _fingerprint(self):
+        parts = " UNION ALL ".join(
+            f"SELECT xmin::text || ctid::text AS v FROM {table}"  # noqa: S608  (table names from model metadata)
+            for table in self.TABLES
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*), coalesce(sum(hashtext(v)), 0) FROM ({parts}) AS rows")  # noqa: S608
+            return tuple(cursor.fetchone())
+
+    @staticmethod
+    def build():
+        return [(m, _prepare_bound(m)) for m in mandate_facts_many(Mandate.objects.open().order_by(), names=False)]
+
+    def get(self):
+        """[(MandateFacts, prepared bound)] of every open mandate."""
+        if connection.vendor != "postgresql":
+            return self.build()
+        key = connection.settings_dict["NAME"]
+        fingerprint = (self._fingerprint(), _reference.loaded_at)
+        cached = self.entries.get(key)
+        if cached is None or cached[0] != fingerprint:
+            facts = self.build()
+            # The reference data may have been reloaded while building: key by the state after it.
+            self.entries[key] = cached = ((fingerprint[0], _reference.loaded_at), facts)
+        return cached[1]
+
+
+_open_mandates = _OpenMandates()
 
 
 # --- Searching the pool --------------------------------------------------------------------------------------------

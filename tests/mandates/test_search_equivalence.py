@@ -170,3 +170,50 @@ def test_fast_ranking_equals_scoring_everyone_with_the_pure_function(world):
             transaction.set_rollback(True)
 
     check()
+
+
+def naive_mandates(profile, min_score, limit):
+    (facts,) = search.profile_facts([profile])
+    scored = []
+    for mandate in search.mandate_facts_many(Mandate.objects.open().order_by("id")):
+        result = matching.score(facts, mandate, today=TODAY)
+        if not result.excluded and result.total >= min_score:
+            scored.append((result.total, mandate.id))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return [pk for _total, pk in scored[:limit]]
+
+
+@pytest.mark.django_db
+def test_matching_mandates_equals_scoring_every_open_mandate_with_the_pure_function(world):
+    """Re-matching (bound order, early stop, cached mandate facts) lists exactly what scoring every open mandate
+    would, also after a mandate is edited and closed between two calls in the same transaction."""
+
+    @settings(
+        max_examples=30,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        derandomize=True,
+    )
+    @given(
+        person=profile_data(world),
+        specs=st.lists(mandate_data(world), min_size=1, max_size=6),
+        limit=st.sampled_from([1, 2, 3, 10]),
+        min_score=st.sampled_from([0, 40, 70]),
+        other_skills=subset(world["skills"]),
+    )
+    def check(person, specs, limit, min_score, other_skills):
+        with transaction.atomic():
+            profile = world["profiles"][0]
+            apply_pool({"profiles": [profile]}, [{**person, "status": "active"}])
+            mandates = [make_mandate(world, spec) for spec in specs]
+
+            def got():
+                return [m.id for m, _s in search.matching_mandates_for(profile, min_score=min_score, limit=limit)]
+
+            assert got() == naive_mandates(profile, min_score, limit)
+            mandates[0].required_skills.set(other_skills)
+            Mandate.objects.filter(pk=mandates[-1].pk).update(status="won")
+            assert got() == naive_mandates(profile, min_score, limit)
+            transaction.set_rollback(True)
+
+    check()

@@ -219,7 +219,10 @@ def build_index_in_sql():
         """  # noqa: S608
     )
     opclass = "gin__int_ops" if has_intarray() else ""
-    sql(f"CREATE INDEX candidateindex_tags_gin ON mandates_candidateindex USING gin (tags {opclass}) WHERE active")
+    sql(
+        f"CREATE INDEX candidateindex_tags_gin ON mandates_candidateindex USING gin (tags {opclass}) "
+        "WITH (fastupdate = off) WHERE active"  # as migration 0005 leaves it
+    )
     sql("CREATE INDEX candidateindex_search_gin ON mandates_candidateindex USING gin (search)")
     sql("VACUUM ANALYZE mandates_candidateindex")
     sql("ANALYZE")

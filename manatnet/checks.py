@@ -24,6 +24,16 @@ def database_reachable(app_configs, **kwargs):
     return []
 
 
+def fail_fast_on_unreachable_database():
+    """For processes that run no system checks (gunicorn, the Celery worker and beat): stop at start-up with the
+    variable's name instead of failing later inside a request or task."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    errors = database_reachable(None)
+    if errors:
+        raise ImproperlyConfigured(f"{errors[0].msg} {errors[0].hint}")
+
+
 @register()
 def broker_reachable(app_configs, **kwargs):
     """Only a warning: the web keeps working without Redis (notifications wait in the outbox)."""

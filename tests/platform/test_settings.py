@@ -7,7 +7,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def manage(*args, **env):
-    full_env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     full_env.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
@@ -38,6 +42,33 @@ def test_an_unreachable_database_url_is_named_at_start_up():
     assert result.returncode != 0
     assert "DATABASE_URL points to a database that cannot be reached" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_web_server_refuses_to_start_on_an_unreachable_database():
+    result = subprocess.run(
+        [sys.executable, "-c", "import manatnet.wsgi"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nowhere"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DATABASE_URL points to a database that cannot be reached" in result.stderr
+
+
+def test_the_celery_worker_refuses_to_start_on_an_unreachable_database():
+    celery = Path(sys.executable).with_name("celery")
+    result = subprocess.run(
+        [str(celery), "-A", "manatnet", "worker", "--loglevel", "warning", "--concurrency", "1"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nowhere", "REDIS_URL": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL points to a database that cannot be reached" in result.stdout + result.stderr
 
 
 def test_an_unparseable_database_url_is_named():

@@ -270,6 +270,22 @@ def _some_leave(profiles, rng, now):
             )
 
 
+def _demo_shortlist(company, staff):
+    """One released shortlist per client company, so each demo client login has candidates to look at."""
+    from . import search, services
+
+    mandate = Mandate.objects.open().filter(company=company).order_by("id").first()
+    if mandate is None or mandate.candidacies.exists():
+        return
+    for manager, match in search.rank(mandate, limit=3):
+        candidacy = services.candidacy_add(mandate=mandate, manager=manager, by=staff, score=match)
+        candidacy.note_for_client = "Kennt die Branche aus zwei vergleichbaren Mandaten; kurzfristig verfügbar."
+        candidacy.save(update_fields=["note_for_client"])
+        services.candidacy_move(candidacy=candidacy, to_stage=Candidacy.Stage.SHORTLISTED, by=staff)
+    if mandate.candidacies.exists():
+        services.shortlist_send(mandate=Mandate.objects.get(pk=mandate.pk), by=staff)
+
+
 def seed(*, managers=30, mandates=10, seed=2026, progress=None):
     """Create the demo data. Returns a dict of counts created. ``progress`` wraps an iterable (e.g. tqdm)."""
     progress = progress or (lambda iterable, **kwargs: iterable)
@@ -355,4 +371,6 @@ def seed(*, managers=30, mandates=10, seed=2026, progress=None):
     with transaction.atomic():
         _history_of_placements(pool[::3], new_mandates[: len(new_mandates) // 3], rng, now)
         _some_leave(pool[1::7], rng, now)
+        for company in companies:
+            _demo_shortlist(company, staff_users[0])
     return created

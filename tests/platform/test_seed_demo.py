@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from managers.models import ManagerProfile
 from mandates import demo
-from mandates.models import ClientContact, Mandate, Placement
+from mandates.models import Candidacy, ClientContact, Mandate, Placement
 
 
 @pytest.mark.django_db
@@ -15,6 +15,10 @@ def test_seed_demo_creates_every_role_and_is_idempotent(client):
 
     call_command("seed_demo", managers=12, mandates=6, seed=7, verbosity=0)
     assert (ManagerProfile.objects.count(), ClientContact.objects.count(), Mandate.objects.count()) == counts
+
+    for _local, *_rest, company, _city, _nace in demo.CLIENTS:
+        released = Candidacy.objects.filter(mandate__company__name=company, released_at__isnull=False)
+        assert released.exists(), f"{company}'s demo contact has a shortlist to look at"
 
     for local in ["admin", "anna.berger", "jens.vogel"]:
         assert client.login(username=f"{local}@{demo.DEMO_DOMAIN}", password=demo.DEMO_PASSWORD), local

@@ -94,3 +94,19 @@ def mandate(
     for code, level in languages:
         MandateLanguage.objects.create(mandate=obj, language=Language.objects.get(code=code), min_level=level)
     return obj
+
+
+CFO_SKILLS = ("financial-planning", "liquidity-management", "hgb-ifrs")
+
+
+def draft_cfo_mandate(*, owner=None, company_name=None, public_summary="Industrieunternehmen sucht Interim-CFO."):
+    """A draft CFO mandate requiring CFO_SKILLS: what notification tests open to see who hears about it."""
+    return mandate(
+        company(company_name),
+        skills=CFO_SKILLS,
+        function="cfo",
+        status=Mandate.Status.DRAFT,
+        opened_at=None,
+        owner=owner,
+        public_summary=public_summary,
+    )

@@ -13,7 +13,7 @@ from notifications.tasks import collect_digests
 from tests import factories
 from tests.integration.conftest import use_broker, wait_for
 
-SKILLS = ("financial-planning", "liquidity-management", "hgb-ifrs")
+SKILLS = factories.CFO_SKILLS
 
 pytestmark = [
     pytest.mark.worker,
@@ -33,15 +33,7 @@ def strong(n, **fields):
 
 
 def draft(owner=None, name=None):
-    return factories.mandate(
-        factories.company(name),
-        skills=SKILLS,
-        function="cfo",
-        status=Mandate.Status.DRAFT,
-        opened_at=None,
-        owner=owner,
-        public_summary="Industrieunternehmen sucht Interim-CFO.",
-    )
+    return factories.draft_cfo_mandate(owner=owner, company_name=name)
 
 
 def settle(sink, expected, timeout=45):

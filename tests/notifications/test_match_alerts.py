@@ -17,7 +17,7 @@ from notifications.services import digest_collect
 from notifications.tasks import collect_digests, drain_outbox
 from tests import factories
 
-SKILLS = ("financial-planning", "liquidity-management", "hgb-ifrs")
+SKILLS = factories.CFO_SKILLS
 
 
 def strong_manager(email, **fields):
@@ -25,13 +25,9 @@ def strong_manager(email, **fields):
 
 
 def draft(owner=None, company_name="Geheim Maschinenbau GmbH"):
-    return factories.mandate(
-        factories.company(company_name),
-        skills=SKILLS,
-        function="cfo",
-        status=Mandate.Status.DRAFT,
-        opened_at=None,
+    return factories.draft_cfo_mandate(
         owner=owner,
+        company_name=company_name,
         public_summary="Familienunternehmen im Maschinenbau sucht Interim-CFO für Refinanzierung.",
     )
 

@@ -2,10 +2,13 @@
 
 Uploads land in ``settings.PRIVATE_MEDIA_ROOT/cv/`` under a random name; the manager's own file name is kept only
 as a label for downloads. Nothing here decides *who* may download: callers check that first (the owner and staff
-in ``managers.views``; a client of a released candidacy in ``mandates``) and then call :func:`cv_response`.
+in ``managers.views``; a client of a released candidacy in ``mandates``) and then call :func:`cv_response` or
+:func:`cv_file_response`. Other apps that must keep a CV as it was at one moment (``mandates`` freezes the CV a
+client gets at release) take their own copy with :func:`copy_cv` and delete it with :func:`delete_cv_file`.
 """
 
 import secrets
+import shutil
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -104,15 +107,36 @@ def cv_path(relative_name):
     return path
 
 
-def store_cv(upload, kind):
-    """Write a validated upload under a fresh random name; returns the relative name to keep on the profile."""
+def _new_name(kind):
     relative = f"{SUBDIR}/{secrets.token_urlsafe(24)}.{kind}"
     path = cv_path(relative)
     path.parent.mkdir(parents=True, exist_ok=True)
+    return relative, path
+
+
+def store_cv(upload, kind):
+    """Write a validated upload under a fresh random name; returns the relative name to keep on the profile."""
+    relative, path = _new_name(kind)
     upload.seek(0)
     with open(path, "xb") as out:  # "x": never overwrite, even if a random name ever repeated
         for chunk in upload.chunks():
             out.write(chunk)
+    return relative
+
+
+def copy_cv(relative_name):
+    """An independent copy of a stored CV under a fresh random name (its relative name), or "" if there is none.
+
+    Later uploads or the deletion of the original leave the copy as it is; whoever took it deletes it.
+    """
+    if not relative_name:
+        return ""
+    source = cv_path(relative_name)
+    if not source.is_file():
+        return ""
+    relative, path = _new_name(source.suffix.lstrip("."))
+    with open(source, "rb") as src, open(path, "xb") as out:
+        shutil.copyfileobj(src, out)
     return relative
 
 
@@ -121,19 +145,24 @@ def delete_cv_file(relative_name):
         cv_path(relative_name).unlink(missing_ok=True)
 
 
-def cv_response(profile):
-    """Serve ``profile``'s CV as a download. The caller has already decided that the requester may see it."""
-    if not profile.cv_file:
+def cv_file_response(relative_name, filename=""):
+    """Serve a stored CV file as a download named ``filename``. The caller has decided the requester may see it."""
+    if not relative_name:
         raise Http404
-    path = cv_path(profile.cv_file)
+    path = cv_path(relative_name)
     if not path.is_file():
         raise Http404
     kind = path.suffix.lstrip(".")
     response = FileResponse(
         open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
         as_attachment=True,
-        filename=profile.cv_original_name or f"cv.{kind}",
+        filename=filename or f"cv.{kind}",
         content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def cv_response(profile):
+    """Serve ``profile``'s current CV as a download. The caller has already decided that the requester may see it."""
+    return cv_file_response(profile.cv_file, profile.cv_original_name)

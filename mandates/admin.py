@@ -18,19 +18,29 @@ from django.utils.translation import gettext_lazy
 from managers.models import ManagerProfile
 
 from . import services
-from .forms import NoteForm, PlacementForm, PoolSearchForm, StageMoveForm
+from .forms import (
+    ClientViewForm,
+    ConsentRequestForm,
+    MandateAdminForm,
+    PlacementForm,
+    PoolSearchForm,
+    StageMoveForm,
+)
 from .matching import DEFAULT_WEIGHTS
 from .models import (
     Candidacy,
     CandidateIndex,
     ClientCompany,
     ClientContact,
+    ConsentRequest,
     Mandate,
     MandateLanguage,
     MandateStatusChange,
     Placement,
+    PresentationConsent,
     StageChange,
 )
+from .presenters import explanation
 
 
 def post_only(method):
@@ -57,7 +67,7 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(ClientCompany)
 class ClientCompanyAdmin(admin.ModelAdmin):
-    list_display = ["name", "city", "industry", "created_at"]
+    list_display = ["name", "city", "industry", "margin_pct", "created_at"]
     list_filter = [("industry", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "city"]
     autocomplete_fields = ["industry"]
@@ -99,7 +109,10 @@ class CandidacyAnswersInline(admin.TabularInline):
     fields = [
         "manager",
         "stage",
-        "score",
+        "score_display",
+        "consent_at",
+        "presented_at",
+        "released_at",
         "manager_response",
         "manager_response_reason",
         "responded_at",
@@ -114,14 +127,21 @@ class CandidacyAnswersInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("manager__user")
 
+    @admin.display(description=gettext_lazy("Score"))
+    def score_display(self, obj):
+        return obj.score_percent
+
 
 @admin.register(Mandate)
 class MandateAdmin(admin.ModelAdmin):
+    form = MandateAdminForm
     list_display = ["title", "company", "function", "status", "start_date", "budget_day_rate", "owner", "opened_at"]
     list_filter = ["status", "function", ("owner", admin.RelatedOnlyFieldListFilter), "region"]
-    search_fields = ["title", "brief", "public_summary", "company__name"]
+    search_fields = ["title", "public_title", "brief", "public_summary", "company__name"]
     list_select_related = ["company", "function", "owner"]
-    autocomplete_fields = ["company", "contacts", "industries", "required_skills", "nice_skills"]
+    # Contacts are a plain list limited to the client's own contacts (MandateAdminForm); an autocomplete would
+    # offer every company's.
+    autocomplete_fields = ["company", "industries", "required_skills", "nice_skills"]
     readonly_fields = ["status", "created_at", "opened_at", "closed_at", "shortlist_sent_at"]
     date_hierarchy = "created_at"
     inlines = [MandateLanguageInline, CandidacyAnswersInline, MandateStatusChangeInline]
@@ -145,7 +165,7 @@ class MandateAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (gettext_lazy("Briefing"), {"fields": ["brief", "public_summary"]}),
+        (gettext_lazy("Briefing"), {"fields": ["brief", "public_title", "public_summary"]}),
         (gettext_lazy("Anforderungen"), {"fields": ["function", "industries", "required_skills", "nice_skills"]}),
         (
             gettext_lazy("Ort und Rahmen"),
@@ -161,7 +181,7 @@ class MandateAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (gettext_lazy("Budget"), {"fields": ["budget_day_rate", "budget_tolerance_pct"]}),
+        (gettext_lazy("Budget und Preis"), {"fields": ["budget_day_rate", "budget_tolerance_pct", "margin_pct"]}),
         (gettext_lazy("Harte Filter"), {"fields": ["require_availability", "require_languages", "require_region"]}),
         (
             gettext_lazy("Gewichtung"),
@@ -288,7 +308,7 @@ class MandateAdmin(admin.ModelAdmin):
         ranked = rank(mandate, limit=limit)
         on_list = {c.manager_id: c for c in Candidacy.objects.filter(mandate=mandate)}
         rows = [
-            {"position": i, "profile": profile, "score": match, "candidacy": on_list.get(profile.pk)}
+            {"position": i, "profile": profile, "score": explanation(match), "candidacy": on_list.get(profile.pk)}
             for i, (profile, match) in enumerate(ranked, start=1)
         ]
         context = self._context(
@@ -327,30 +347,55 @@ class MandateAdmin(admin.ModelAdmin):
             )
         return self._back(request, reverse("admin:mandates_mandate_shortlist", args=[pk]))
 
+    def _row_forms(self, mandate, candidacy, bound):
+        prefix = candidacy.pk
+        forms = {
+            "move": StageMoveForm(initial={"from_stage": candidacy.stage}, prefix=f"m{prefix}"),
+            "client": ClientViewForm(
+                initial={
+                    "note_for_client": candidacy.note_for_client,
+                    "client_price": candidacy.client_price,
+                    "show_score_to_client": candidacy.show_score_to_client,
+                },
+                prefix=f"k{prefix}",
+            ),
+            "consent": ConsentRequestForm(prefix=f"r{prefix}"),
+            "place": PlacementForm(
+                initial={
+                    "starts_on": mandate.start_date,
+                    "manager_day_rate": candidacy.manager_rate,
+                    "client_day_rate": candidacy.client_price,
+                },
+                prefix=f"p{prefix}",
+            ),
+        }
+        if bound and bound[0] == candidacy.pk:
+            forms[bound[1]] = bound[2]
+        forms["move"].fields["to_stage"].choices = [
+            (stage.value, stage.label) for stage in services.allowed_stages(candidacy.stage)
+        ]
+        return forms
+
     def shortlist_view(self, request, pk, bound=None, status=200):
         mandate = self._mandate(request, pk)
         candidacies = list(
-            mandate.candidacies.select_related("manager__user").prefetch_related(
-                Prefetch("stage_changes", queryset=StageChange.objects.select_related("by"))
+            mandate.candidacies.select_related("manager__user", "released_by").prefetch_related(
+                Prefetch("stage_changes", queryset=StageChange.objects.select_related("by")),
+                Prefetch("consents", queryset=PresentationConsent.objects.filter(withdrawn_at__isnull=True)),
+                Prefetch("consent_requests", queryset=ConsentRequest.objects.filter(closed_at__isnull=True)),
             )
         )
         rows = []
         for candidacy in candidacies:
-            forms = {
-                "move": StageMoveForm(initial={"from_stage": candidacy.stage}, prefix=f"m{candidacy.pk}"),
-                "note": NoteForm(initial={"note_for_client": candidacy.note_for_client}, prefix=f"n{candidacy.pk}"),
-                "place": PlacementForm(initial={"starts_on": mandate.start_date}, prefix=f"p{candidacy.pk}"),
-            }
-            if bound and bound[0] == candidacy.pk:
-                forms[bound[1]] = bound[2]
-            forms["move"].fields["to_stage"].choices = [
-                (stage.value, stage.label) for stage in services.allowed_stages(candidacy.stage)
-            ]
+            candidacy.mandate = mandate
             rows.append(
                 {
                     "candidacy": candidacy,
-                    "forms": forms,
+                    "forms": self._row_forms(mandate, candidacy, bound),
+                    "consent": next(iter(candidacy.consents.all()), None),
+                    "open_request": next(iter(candidacy.consent_requests.all()), None),
                     "placeable": mandate.is_open and candidacy.stage in services.PLACEABLE,
+                    "releasable": candidacy.is_shown_to_client and candidacy.released_at is None,
                 }
             )
         counts = {stage: 0 for stage in Candidacy.Stage}
@@ -379,18 +424,36 @@ class MandateAdmin(admin.ModelAdmin):
             )
         return redirect("admin:mandates_mandate_shortlist", pk)
 
-    @post_only
-    def candidacy_view(self, request, cid, action):
+    def _candidacy(self, request, cid):
+        """A candidacy staff may act on: changing candidacies and their mandate is each a permission of its own."""
         candidacy = get_object_or_404(Candidacy.objects.select_related("mandate", "manager__user"), pk=cid)
         mandate = self._mandate(request, candidacy.mandate_id, change=True)
+        if not request.user.has_perm("mandates.change_candidacy"):
+            raise Http404
+        return candidacy, mandate
+
+    @post_only
+    def candidacy_view(self, request, cid, action):
+        candidacy, mandate = self._candidacy(request, cid)
         done = reverse("admin:mandates_mandate_shortlist", args=[mandate.pk]) + f"#candidacy-{cid}"
         handlers = {
             "move": (StageMoveForm, f"m{cid}", self._move),
-            "note": (NoteForm, f"n{cid}", self._note),
+            "client": (ClientViewForm, f"k{cid}", self._client_view),
+            "consent": (ConsentRequestForm, f"r{cid}", self._request_consent),
             "place": (PlacementForm, f"p{cid}", self._place),
         }
         if action in ("up", "down"):
             services.candidacy_move_by(candidacy=candidacy, delta=-1 if action == "up" else 1)
+            return HttpResponseRedirect(done)
+        if action == "release":
+            try:
+                services.candidacy_release(candidacy=candidacy, by=request.user)
+            except ValidationError as exc:
+                self._error(request, exc)
+            else:
+                messages.success(
+                    request, _("Identität von %(name)s für den Kunden freigegeben.") % self._name(candidacy)
+                )
             return HttpResponseRedirect(done)
         if action not in handlers:
             raise Http404
@@ -409,32 +472,33 @@ class MandateAdmin(admin.ModelAdmin):
         return self.shortlist_view(request, mandate.pk, bound=(cid, action, form), status=400)
 
     @staticmethod
-    def _move(request, candidacy, data):
+    def _name(candidacy):
+        return {"name": candidacy.manager.display_name}
+
+    def _move(self, request, candidacy, data):
         moved = services.candidacy_move(
             candidacy=candidacy,
             to_stage=data["to_stage"],
             by=request.user,
             reason=data["reason"],
             from_stage=data["from_stage"],
+            manager_reason=data["manager_reason"],
+            manager_reason_text=data["manager_reason_text"],
         )
-        return _("%(name)s: jetzt „%(stage)s“.") % {
-            "name": candidacy.manager.display_name,
-            "stage": moved.get_stage_display(),
-        }
+        return _("%(name)s: jetzt „%(stage)s“.") % {**self._name(candidacy), "stage": moved.get_stage_display()}
 
     @staticmethod
-    def _note(request, candidacy, data):
-        services.candidacy_update_note(candidacy=candidacy, note_for_client=data["note_for_client"])
-        return _("Notiz für den Kunden gespeichert.")
+    def _client_view(request, candidacy, data):
+        services.candidacy_update_for_client(candidacy=candidacy, **data)
+        return _("Angaben für den Kunden gespeichert.")
 
-    @staticmethod
-    def _place(request, candidacy, data):
-        services.placement_record(
-            candidacy=candidacy, by=request.user, starts_on=data["starts_on"], day_rate=data["day_rate"]
-        )
-        return _("Platzierung von %(name)s erfasst; das Mandat ist gewonnen.") % {
-            "name": candidacy.manager.display_name
-        }
+    def _request_consent(self, request, candidacy, data):
+        services.consent_request_send(candidacy=candidacy, by=request.user, reveal_client=data["reveal_client"])
+        return _("Zustimmungsanfrage an %(name)s gesendet.") % self._name(candidacy)
+
+    def _place(self, request, candidacy, data):
+        services.placement_record(candidacy=candidacy, by=request.user, **data)
+        return _("Platzierung von %(name)s erfasst; das Mandat ist gewonnen.") % self._name(candidacy)
 
     def pool_view(self, request):
         from .search import pool_search
@@ -489,25 +553,105 @@ class StageChangeInline(admin.TabularInline):
         return False
 
 
+class PresentationConsentInline(admin.TabularInline):
+    model = PresentationConsent
+    extra = 0
+    can_delete = False
+    fields = ["given_at", "source", "client_name", "wording_version", "withdrawn_at", "request"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ConsentRequestInline(admin.TabularInline):
+    model = ConsentRequest
+    extra = 0
+    can_delete = False
+    fields = ["sent_at", "sent_by", "reveal_client", "expires_at", "closed_at", "outcome", "channel"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Candidacy)
 class CandidacyAdmin(admin.ModelAdmin):
-    list_display = ["manager", "mandate", "stage", "score", "manager_response", "client_wants_meeting", "updated_at"]
+    """Candidacies one by one. Stage, consent, presentation and release are read-only here: they change only
+    through the shortlist page and the actions, which call the services that enforce consent."""
+
+    list_display = [
+        "manager",
+        "mandate",
+        "stage",
+        "score_display",
+        "consent_at",
+        "presented_at",
+        "released_at",
+        "manager_response",
+        "client_wants_meeting",
+        "updated_at",
+    ]
     list_filter = ["stage", "manager_response"]
     search_fields = ["manager__user__email", "manager__user__last_name", "mandate__title"]
     list_select_related = ["manager__user", "mandate"]
     autocomplete_fields = ["manager", "mandate"]
-    readonly_fields = [
+    fields = [
+        "mandate",
+        "manager",
         "stage",
-        "score",
+        "position",
+        "score_display",
+        "manager_rate_display",
+        "client_price",
+        "margin_display",
+        "note_for_client",
+        "show_score_to_client",
+        "consent_at",
+        "presented_at",
+        "client_number",
         "released_at",
+        "released_by",
+        "released_cv_name",
+        "client_revealed_at",
         "manager_response",
         "manager_response_reason",
         "responded_at",
         "client_wants_meeting",
         "client_feedback",
         "client_feedback_at",
+        "manager_reason",
+        "manager_reason_text",
     ]
-    inlines = [StageChangeInline]
+    readonly_fields = [
+        "stage",
+        "score_display",
+        "manager_rate_display",
+        "margin_display",
+        "consent_at",
+        "presented_at",
+        "client_number",
+        "released_at",
+        "released_by",
+        "released_cv_name",
+        "client_revealed_at",
+        "manager_response",
+        "manager_response_reason",
+        "responded_at",
+        "client_wants_meeting",
+        "client_feedback",
+        "client_feedback_at",
+        "manager_reason",
+        "manager_reason_text",
+    ]
+    inlines = [PresentationConsentInline, ConsentRequestInline, StageChangeInline]
+    actions = ["request_consent", "release_identity"]
 
     def get_readonly_fields(self, request, obj=None):
         # Who is considered for which mandate is fixed once the candidacy exists; a new pairing is a new candidacy.
@@ -518,14 +662,89 @@ class CandidacyAdmin(admin.ModelAdmin):
         # log are written; a bare add form would skip both.
         return False
 
+    @admin.display(description=gettext_lazy("Score"), ordering="score")
+    def score_display(self, obj):
+        return obj.score_percent
+
+    @admin.display(description=gettext_lazy("Tagessatz des Managers (EUR)"))
+    def manager_rate_display(self, obj):
+        return obj.manager_rate
+
+    @admin.display(description=gettext_lazy("Marge (%)"))
+    def margin_display(self, obj):
+        return obj.margin_pct
+
+    def _each(self, request, queryset, service, done):
+        ok, failed = 0, []
+        for candidacy in queryset.select_related("manager__user"):
+            try:
+                service(candidacy=candidacy, by=request.user)
+            except ValidationError as exc:
+                failed.append(f"{candidacy.manager.display_name}: {' '.join(exc.messages)}")
+            else:
+                ok += 1
+        if ok:
+            self.message_user(request, done % {"count": ok}, messages.SUCCESS)
+        for problem in failed:
+            self.message_user(request, problem, messages.ERROR)
+
+    @admin.action(
+        description=gettext_lazy("Zustimmung zur Vorstellung anfragen (ohne Kundennamen)"), permissions=["change"]
+    )
+    def request_consent(self, request, queryset):
+        self._each(request, queryset, services.consent_request_send, _("%(count)d Anfrage(n) gesendet."))
+
+    @admin.action(description=gettext_lazy("Identität für den Kunden freigeben"), permissions=["change"])
+    def release_identity(self, request, queryset):
+        self._each(request, queryset, services.candidacy_release, _("%(count)d Kandidat(en) freigegeben."))
+
 
 @admin.register(Placement)
 class PlacementAdmin(admin.ModelAdmin):
-    list_display = ["manager", "mandate", "placed_at", "starts_on", "ends_on", "day_rate"]
+    list_display = ["manager", "mandate", "placed_at", "starts_on", "ends_on", "manager_day_rate", "client_day_rate"]
     search_fields = ["manager__user__email", "manager__user__last_name", "mandate__title"]
     list_select_related = ["manager__user", "mandate"]
     date_hierarchy = "placed_at"
     readonly_fields = ["mandate", "manager", "placed_at"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that are proof of something: staff look, nobody edits or deletes them by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PresentationConsent)
+class PresentationConsentAdmin(ReadOnlyAdmin):
+    list_display = ["candidacy", "given_at", "source", "client_name", "wording_version", "withdrawn_at"]
+    list_filter = ["source", "wording_version"]
+    search_fields = [
+        "candidacy__manager__user__email",
+        "candidacy__manager__user__last_name",
+        "candidacy__mandate__title",
+    ]
+    list_select_related = ["candidacy__manager__user", "candidacy__mandate"]
+    date_hierarchy = "given_at"
+
+
+@admin.register(ConsentRequest)
+class ConsentRequestAdmin(ReadOnlyAdmin):
+    list_display = ["candidacy", "sent_at", "sent_by", "reveal_client", "expires_at", "closed_at", "outcome", "channel"]
+    list_filter = ["outcome", "channel", "reveal_client"]
+    search_fields = [
+        "candidacy__manager__user__email",
+        "candidacy__manager__user__last_name",
+        "candidacy__mandate__title",
+    ]
+    list_select_related = ["candidacy__manager__user", "candidacy__mandate", "sent_by"]
+    date_hierarchy = "sent_at"
 
 
 @admin.register(CandidateIndex)

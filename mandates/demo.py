@@ -211,6 +211,7 @@ def _new_mandate(index, company, contacts, owner, *, rng, fake, ref, now):
         company=company,
         owner=owner,
         title=f"{function.name_de} – {company.city} (#{index})",
+        public_title=f"Interim {function.name_de} im Mittelstand",
         brief=f"{rng.choice(SITUATIONS)} Ansprechpartner: Geschäftsführung. Vertraulich behandeln.",
         public_summary=f"{function.name_de} für ein mittelständisches Unternehmen. {rng.choice(SITUATIONS)}",
         function=function,
@@ -252,7 +253,8 @@ def _history_of_placements(profiles, mandates, rng, now):
             manager=profile,
             placed_at=placed_at,
             starts_on=placed_at.date(),
-            day_rate=mandate.budget_day_rate,
+            manager_day_rate=profile.day_rate_target,
+            client_day_rate=mandate.default_client_price(profile),
         )
         mandate.status, mandate.closed_at = Mandate.Status.WON, placed_at
         mandate.save(update_fields=["status", "closed_at"])
@@ -271,7 +273,8 @@ def _some_leave(profiles, rng, now):
 
 
 def _demo_shortlist(company, staff):
-    """One released shortlist per client company, so each demo client login has candidates to look at."""
+    """One shortlist per client company, so each demo client login has candidates to look at: the managers said
+    they are interested (their consent), the cards are anonymous until staff release someone."""
     from . import search, services
 
     mandate = Mandate.objects.open().filter(company=company).order_by("id").first()
@@ -279,8 +282,13 @@ def _demo_shortlist(company, staff):
         return
     for manager, match in search.rank(mandate, limit=3):
         candidacy = services.candidacy_add(mandate=mandate, manager=manager, by=staff, score=match)
-        candidacy.note_for_client = "Kennt die Branche aus zwei vergleichbaren Mandaten; kurzfristig verfügbar."
-        candidacy.save(update_fields=["note_for_client"])
+        services.manager_respond(candidacy=candidacy, interested=True)
+        services.candidacy_update_for_client(
+            candidacy=candidacy,
+            note_for_client="Kennt die Branche aus zwei vergleichbaren Mandaten; kurzfristig verfügbar.",
+            client_price=candidacy.client_price,
+            show_score_to_client=False,
+        )
         services.candidacy_move(candidacy=candidacy, to_stage=Candidacy.Stage.SHORTLISTED, by=staff)
     if mandate.candidacies.exists():
         services.shortlist_send(mandate=Mandate.objects.get(pk=mandate.pk), by=staff)

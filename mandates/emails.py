@@ -3,6 +3,10 @@
 Registered with ``notifications.rendering.kind``; the templates are ``templates/emails/<kind>-*.txt|html``.
 A builder raises ``Skip`` when the mail no longer makes sense (mandate closed or gone, candidacy deleted), so the
 outbox row ends as "skipped" with that note rather than as an error.
+
+Mails to managers and clients get presenters (``mandates.presenters``), never models: a manager's mail shows the
+mandate as ``ManagerMandateView``, so an internal title, the client price or a client's comment cannot slip into a
+template. Staff mails (owner notices) get the models.
 """
 
 from django.urls import reverse
@@ -12,7 +16,10 @@ from managers.models import ManagerProfile
 from notifications.models import Notification
 from notifications.rendering import Skip, absolute, kind, lookup, url
 
-from .models import Candidacy, Mandate
+from . import consent
+from .matching import percent
+from .models import Candidacy, ConsentRequest, Mandate
+from .presenters import manager_mandate_view
 
 
 def _mandate(notification, *, must_be_open=False):
@@ -30,7 +37,9 @@ def _mandate(notification, *, must_be_open=False):
 
 def _candidacy(notification):
     candidacy = (
-        Candidacy.objects.select_related("mandate__company", "mandate__function", "manager__user")
+        Candidacy.objects.select_related(
+            "mandate__company", "mandate__function", "mandate__region", "mandate__owner", "manager__user"
+        )
         .filter(pk=notification.context.get("candidacy_id"))
         .first()
     )
@@ -43,10 +52,13 @@ def _admin_url(obj):
     return absolute(reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]))
 
 
+def _dashboard_url():
+    return url("manager_dashboard", "/manager/")
+
+
 def _answer_urls(mandate):
     """Where a manager answers "interested" / "not for me": the matching-mandates panel on their dashboard."""
-    base = url("manager_dashboard", "/manager/")
-    return {"answer_url": f"{base}#mandate-{mandate.pk}"}
+    return {"answer_url": f"{_dashboard_url()}#mandate-{mandate.pk}"}
 
 
 def _opted_out(notification):
@@ -63,8 +75,8 @@ def match_alert(notification):
         raise Skip(_("Der Manager hat Mandatsvorschläge abbestellt."))
     mandate = _mandate(notification, must_be_open=True)
     return {
-        "mandate": mandate,
-        "score": notification.context.get("score"),
+        "mandate": manager_mandate_view(mandate),
+        "score": percent(notification.context.get("score")),
         "criteria": notification.context.get("criteria", []),
         **_answer_urls(mandate),
     }
@@ -76,7 +88,7 @@ def match_digest(notification):
     if _opted_out(notification):
         raise Skip(_("Der Manager hat Mandatsvorschläge abbestellt."))
     items = list(notification.items.filter(state=Notification.State.PENDING).order_by("id"))
-    mandates = Mandate.objects.select_related("function", "region").in_bulk(
+    mandates = Mandate.objects.select_related("function", "region", "company").in_bulk(
         [item.context.get("mandate_id") for item in items]
     )
     entries, closed = [], []
@@ -87,8 +99,8 @@ def match_digest(notification):
             continue
         entries.append(
             {
-                "mandate": mandate,
-                "score": item.context.get("score"),
+                "mandate": manager_mandate_view(mandate),
+                "score": percent(item.context.get("score")),
                 "criteria": item.context.get("criteria", []),
                 **_answer_urls(mandate),
             }
@@ -114,25 +126,55 @@ def mandate_opened_summary(notification):
     }
 
 
-def _candidacy_context(notification):
+def _manager_candidacy_context(candidacy):
+    return {"mandate": manager_mandate_view(candidacy.mandate, candidacy), "dashboard_url": _dashboard_url()}
+
+
+@kind("candidacy_shortlisted")
+def candidacy_shortlisted(notification):
     candidacy = _candidacy(notification)
+    return {**_manager_candidacy_context(candidacy), "consented": candidacy.has_consent}
+
+
+@kind("candidacy_presented")
+def candidacy_presented(notification):
+    return _manager_candidacy_context(_candidacy(notification))
+
+
+@kind("candidacy_declined")
+def candidacy_declined(notification):
+    """Only the neutral reason staff chose; the client's comment and the internal reason stay with staff."""
+    candidacy = _candidacy(notification)
+    return {**_manager_candidacy_context(candidacy), "reason": candidacy.manager_message()}
+
+
+@kind("consent_request")
+def consent_request(notification):
+    request = ConsentRequest.objects.filter(pk=notification.context.get("request_id")).first()
+    if request is None:
+        raise Skip(_("Die Anfrage existiert nicht mehr."))
+    if not request.is_open():
+        raise Skip(_("Die Anfrage ist bereits beantwortet oder abgelaufen."))
+    candidacy = _candidacy(notification)
+    if not candidacy.mandate.is_open:
+        raise Skip(_("Das Mandat ist nicht mehr offen."))
     return {
-        "candidacy": candidacy,
-        "mandate": candidacy.mandate,
-        "reason": notification.context.get("reason", ""),
-        "dashboard_url": url("manager_dashboard", "/manager/"),
+        **_manager_candidacy_context(candidacy),
+        "wording": consent.wording(),
+        "answer_url": consent.consent_url(request),
+        "expires_at": request.expires_at,
     }
-
-
-kind("candidacy_shortlisted")(_candidacy_context)
-kind("candidacy_presented")(_candidacy_context)
-kind("candidacy_declined")(_candidacy_context)
 
 
 @kind("manager_interested")
 def manager_interested(notification):
     candidacy = _candidacy(notification)
-    return {"candidacy": candidacy, "mandate": candidacy.mandate, "admin_url": _admin_url(candidacy.mandate)}
+    return {
+        "candidacy": candidacy,
+        "mandate": candidacy.mandate,
+        "score": candidacy.score_percent,
+        "admin_url": _admin_url(candidacy.mandate),
+    }
 
 
 @kind("client_feedback")
@@ -143,6 +185,7 @@ def client_feedback(notification):
 
 @kind("shortlist_sent")
 def shortlist_sent(notification):
+    """To the client: how many candidates are in front of them now; names and CVs are not in mails at all."""
     mandate = _mandate(notification)
-    count = Candidacy.objects.filter(mandate=mandate, released_at__isnull=False).count()
+    count = Candidacy.objects.shown_to_client().filter(mandate=mandate).count()
     return {"mandate": mandate, "count": count, "client_url": url("client_mandate_detail", "/client/", mandate.pk)}

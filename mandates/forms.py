@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from managers.models import CEFR, Function, Industry, Language, Region, Skill
 
-from .models import Candidacy, Mandate
+from .models import Candidacy, ClientContact, DeclineReason, Mandate
 
 
 class ClientFeedbackForm(forms.Form):
@@ -43,16 +43,50 @@ class ManagerResponseForm(forms.Form):
         return data
 
 
+class ConsentAnswerForm(forms.Form):
+    """A manager's answer to a consent request (dashboard or mail link)."""
+
+    agreed = forms.TypedChoiceField(
+        choices=[("yes", _("Ja, ich stimme zu")), ("no", _("Nein, danke"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(label=_("Grund (freiwillig)"), required=False, max_length=200)
+
+
 class StageMoveForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("Neue Phase"), choices=Candidacy.Stage.choices)
-    reason = forms.CharField(label=_("Begründung"), required=False, max_length=200)
+    reason = forms.CharField(label=_("Begründung (intern)"), required=False, max_length=200)
+    manager_reason = forms.ChoiceField(
+        label=_("Was der Manager bei einer Absage erfährt"),
+        choices=[("", "—"), *DeclineReason.choices],
+        required=False,
+    )
+    manager_reason_text = forms.CharField(
+        label=_("Eigener Wortlaut (freiwillig)"),
+        required=False,
+        max_length=300,
+        help_text=_("Ersetzt die gewählte Begründung; neutral formulieren, ohne Worte des Kunden."),
+    )
     # The stage the staff member saw: a move based on an outdated view is refused instead of overwriting.
     from_stage = forms.ChoiceField(choices=Candidacy.Stage.choices, widget=forms.HiddenInput)
 
 
-class NoteForm(forms.Form):
+class ClientViewForm(forms.Form):
+    """What the client reads about a candidate besides the profile."""
+
     note_for_client = forms.CharField(
-        label=_("Notiz für den Kunden"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Unsere Einschätzung"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    client_price = forms.IntegerField(label=_("Tagessatz für den Kunden (EUR)"), required=False, min_value=0)
+    show_score_to_client = forms.BooleanField(label=_("Punktzahl zeigen"), required=False)
+
+
+class ConsentRequestForm(forms.Form):
+    reveal_client = forms.BooleanField(
+        label=_("Kunden nennen"),
+        required=False,
+        help_text=_("Der Manager erfährt in der Anfrage, um welchen Kunden es geht."),
     )
 
 
@@ -60,7 +94,39 @@ class PlacementForm(forms.Form):
     starts_on = forms.DateField(
         label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    day_rate = forms.IntegerField(label=_("Vereinbarter Tagessatz (EUR)"), required=False, min_value=0)
+    manager_day_rate = forms.IntegerField(label=_("Tagessatz des Managers (EUR)"), min_value=0)
+    client_day_rate = forms.IntegerField(label=_("Tagessatz für den Kunden (EUR)"), min_value=0)
+
+
+class MandateAdminForm(forms.ModelForm):
+    """The mandate's brief in the admin: its contacts can only be chosen among its client company's contacts."""
+
+    class Meta:
+        model = Mandate
+        fields = ["company", "contacts"]  # the admin passes the fields of its fieldsets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "contacts" not in self.fields:
+            return
+        company_id = self.data.get(self.add_prefix("company")) if self.is_bound else None
+        company_id = company_id or self.instance.company_id
+        contacts = ClientContact.objects.select_related("user", "company")
+        if company_id:
+            # An unknown or foreign id simply matches no contact: the field then reports an invalid choice.
+            contacts = contacts.filter(company_id=company_id) if str(company_id).isdigit() else contacts.none()
+        self.fields["contacts"].queryset = contacts
+
+    def clean(self):
+        data = super().clean()
+        company, contacts = data.get("company"), data.get("contacts")
+        if company is not None and contacts:
+            probe = Mandate(company=company)
+            try:
+                probe.check_contacts(contacts)
+            except forms.ValidationError as exc:
+                self.add_error("contacts", exc)
+        return data
 
 
 class PoolSearchForm(forms.Form):

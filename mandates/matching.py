@@ -8,8 +8,19 @@ How a score is built
 --------------------
 Seven soft criteria each yield a fraction between 0 and 1. A criterion the mandate says nothing about (no function,
 no region, no budget, no languages, no skills) is left out, and the remaining weights are normalised so the total
-is always out of 100: ``points = 100 * weight * fraction / sum(weights of counted criteria)``. The explanation shows
-the weight each criterion was counted with (0 = not counted).
+is always out of 100: ``points = 100 * weight * fraction / sum(weights of counted criteria)``.
+
+The explanation shows each criterion's *share*, the weight it was effectively counted with after that
+normalisation (``100 * weight / sum``, 0 = not counted), next to its points. When a brief leaves criteria out,
+skills (weight 35) may count with a share of 38.9; its points are at most that share, never "38.9 of 35".
+The configured weights stay visible to staff in the weights table of the mandate.
+
+How numbers are shown
+---------------------
+Totals, points and shares are kept as floats and rounded only for display, always by ``percent()``: whole points,
+half up (98.5 → 99, 98.49 → 98). Every page, mail, admin column and export uses it, so one match shows one number
+everywhere. Each figure is rounded on its own; rounding is monotonic, so a criterion's rounded points never exceed
+its rounded share.
 
 Hard filters (availability, required languages, region) are switched on per mandate. A profile failing one is
 ``excluded`` and never ranked; the reasons say why in a sentence.
@@ -17,6 +28,7 @@ Hard filters (availability, required languages, region) are switched on per mand
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -69,8 +81,23 @@ LABELS = {
 CEFR_NAMES = {1: "A1", 2: "A2", 3: "B1", 4: "B2", 5: "C1", 6: "C2", 7: "Muttersprache"}
 
 
+# A criterion counts as "met" (for the client's list of criteria in words) when it is fully satisfied.
+MET = 1 - 1e-9
+
+
 def alert_threshold():
     return getattr(settings, "MATCH_ALERT_THRESHOLD", STRONG_MATCH)
+
+
+def percent(value):
+    """The one rounding rule for every score, point and share shown anywhere: whole points, half up.
+
+    The float is first cut to six decimals so that binary noise (98.49999999999 for a computed 98.5) does not
+    decide the direction.
+    """
+    if value is None:
+        return None
+    return math.floor(round(float(value), 6) + 0.5)
 
 
 @dataclass(frozen=True)
@@ -134,11 +161,16 @@ class MandateFacts:
 class Criterion:
     key: str
     label: str
-    weight: int  # the weight used; 0 when the mandate says nothing about this criterion
+    weight: int  # the configured weight; 0 when the mandate says nothing about this criterion
     fraction: float
     points: float
     sentence: str
     hard_fail: bool = False
+    share: float = 0.0  # the most points this criterion could give after normalisation (see the module docstring)
+
+    @property
+    def met(self):
+        return bool(self.weight) and self.fraction >= MET
 
 
 @dataclass(frozen=True)
@@ -150,22 +182,31 @@ class MatchScore:
     missing_skill_ids: frozenset = frozenset()
     matched_skill_ids: frozenset = frozenset()
 
+    @property
+    def percent(self):
+        return percent(self.total)
+
     def as_dict(self):
-        """JSON-friendly form, e.g. for ``Candidacy.score_detail``."""
+        """The JSON snapshot kept with a candidacy (``Candidacy.score_detail``) and in match-alert rows.
+
+        Full precision: only display rounds (``percent``), so a snapshot shows the same number as the live score.
+        """
         return {
-            "total": round(self.total, 2),
+            "total": self.total,
             "excluded": self.excluded,
-            "reasons": list(self.reasons),
+            "reasons": [str(reason) for reason in self.reasons],
             "missing_skill_ids": sorted(self.missing_skill_ids),
             "matched_skill_ids": sorted(self.matched_skill_ids),
             "criteria": [
                 {
                     "key": c.key,
-                    "label": c.label,
+                    "label": str(c.label),
                     "weight": c.weight,
-                    "fraction": round(c.fraction, 4),
-                    "points": round(c.points, 2),
-                    "sentence": c.sentence,
+                    "share": c.share,
+                    "fraction": c.fraction,
+                    "points": c.points,
+                    "met": c.met,
+                    "sentence": str(c.sentence),
                     "hard_fail": c.hard_fail,
                 }
                 for c in self.criteria
@@ -330,11 +371,12 @@ def score(profile: ProfileFacts, mandate: MandateFacts, *, today: date | None = 
     criteria, reasons, points_sum = [], [], 0.0
     for key, counted, fraction, hard_fail, detail in results:
         weight = mandate.weights.get(key, 0) if counted else 0
-        points = 100 * weight * fraction / weight_sum if (counted and weight_sum) else 0.0
+        share = 100 * weight / weight_sum if (counted and weight_sum) else 0.0
+        points = 100 * weight * fraction / weight_sum if (counted and weight_sum) else 0.0  # exactly as ``total``
         points_sum += points
         sentence = SENTENCES[key](profile, mandate, counted, fraction, detail, today)
         criteria.append(
-            Criterion(key, _(LABELS[key]), weight, fraction if counted else 0.0, points, sentence, hard_fail)
+            Criterion(key, _(LABELS[key]), weight, fraction if counted else 0.0, points, sentence, hard_fail, share)
         )
         if hard_fail:
             reasons.append(REASONS[key](profile, mandate, detail))

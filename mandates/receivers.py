@@ -1,17 +1,23 @@
-"""Keeping ``CandidateIndex`` fresh (see ``indexing.py`` for the whole policy).
+"""What ``mandates`` does in signals, each because every write path must reach it, whoever bypasses the services
+(admin, factories, the demo seeder, a cascade):
 
-Index maintenance is the one thing done in signals here, because the index is derived data and every write
-path must reach it, including the admin, factories and the demo seeder that bypass the profile services. The
-model receivers only mark a row stale (one cheap UPSERT); the rebuild happens before the next read.
+- keeping ``CandidateIndex`` fresh (see ``indexing.py`` for the whole policy): the model receivers only mark a
+  row stale (one cheap UPSERT); the rebuild happens before the next read;
+- deleting a candidacy's frozen CV copy when the row goes (erasure, retention, deleted mandates);
+- refusing a mandate contact of another company (the database trigger's rule, in code for SQLite);
+- adding candidacies and consents to a manager's GDPR export (``managers.signals.export_requested``).
 """
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from managers.cv import delete_cv_file
 from managers.models import LanguageSkill, ManagerProfile, MandateHistoryEntry
-from managers.signals import profile_changed
+from managers.signals import export_requested, profile_changed
 
 from . import indexing
+from .models import Candidacy, ClientContact, Mandate
 
 
 @receiver(profile_changed, dispatch_uid="mandates.reindex_on_profile_changed")
@@ -62,3 +68,30 @@ def stale_on_m2m(sender, instance, action, reverse, pk_set, **kwargs):
 
 for through in PROFILE_M2M:
     m2m_changed.connect(stale_on_m2m, sender=through, dispatch_uid=f"mandates.stale_on_m2m.{through._meta.label}")
+
+
+@receiver(post_delete, sender=Candidacy, dispatch_uid="mandates.delete_released_cv")
+def delete_released_cv(sender, instance, **kwargs):
+    if instance.released_cv_file:
+        name = instance.released_cv_file
+        transaction.on_commit(lambda: delete_cv_file(name))
+
+
+@receiver(m2m_changed, sender=Mandate.contacts.through, dispatch_uid="mandates.contacts_of_own_company")
+def contacts_of_own_company(sender, instance, action, reverse, pk_set, **kwargs):
+    if action != "pre_add" or not pk_set:
+        return
+    if reverse:  # contact.mandates.add(...): each mandate must belong to the contact's company
+        for mandate in Mandate.objects.filter(pk__in=pk_set).select_related("company"):
+            mandate.check_contacts([instance])
+        return
+    instance.check_contacts(ClientContact.objects.filter(pk__in=pk_set).select_related("user", "company"))
+
+
+@receiver(export_requested, dispatch_uid="mandates.export_candidacies")
+def export_candidacies(sender, profile, **kwargs):
+    """The manager's candidacies as the manager sees them (never the client price, the client's comment or the
+    internal title), with every consent and consent request."""
+    from .export import manager_candidacies_export
+
+    return "candidacies", manager_candidacies_export(profile)

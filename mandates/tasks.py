@@ -18,26 +18,12 @@ from notifications.services import notification_create, notifications_create_bul
 
 from . import matching, search
 from .models import Mandate
+from .presenters import mail_criteria
 
 logger = logging.getLogger(__name__)
 
 BASE_LANGUAGE = "de"
 FIRST_WINDOW = 200
-
-
-def criteria_json(match_score):
-    """A MatchScore's breakdown for the e-mail: label, sentence, points and the most the criterion could give."""
-    weight_sum = sum(c.weight for c in match_score.criteria) or 1
-    return [
-        {
-            "label": str(c.label),
-            "text": str(c.sentence),
-            "points": round(c.points, 1),
-            "max": round(100 * c.weight / weight_sum, 1),
-        }
-        for c in match_score.criteria
-        if c.weight
-    ]
 
 
 def strong_matches(mandate, threshold, today=None):
@@ -74,8 +60,9 @@ def _alert(profile, mandate, match_score):
         via_digest=profile.notify_matches == ManagerProfile.Notify.DAILY,
         context={
             "mandate_id": mandate.pk,
-            "score": round(match_score.total, 1),
-            "criteria": criteria_json(match_score),
+            # Unrounded: the mail rounds it with matching.percent, like every other place that shows it.
+            "score": match_score.total,
+            "criteria": mail_criteria(match_score),
         },
     )
 

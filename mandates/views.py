@@ -1,21 +1,25 @@
-"""Pages for client contacts (/client/) and the manager's answer to a matching mandate.
+"""Pages for client contacts (/client/) and the manager's answers to mandates and consent requests.
 
-Staff work in the admin (``mandates/admin.py``). Every object here is fetched through ``mandates.access``.
+Staff work in the admin (``mandates/admin.py``). Every object here is fetched through ``mandates.access`` and shown
+through ``mandates.presenters``.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from managers.cv import cv_response
-from managers.models import LanguageSkill, MandateHistoryEntry
+from managers.cv import cv_file_response
 
-from . import access, services
-from .forms import ClientFeedbackForm, ManagerResponseForm
+from . import access, consent, services
+from .forms import ClientFeedbackForm, ConsentAnswerForm, ManagerResponseForm
+from .models import Candidacy, ConsentRequest
+from .presenters import client_candidate_view, manager_mandate_view
 
 
 @login_required
@@ -23,53 +27,55 @@ def client_mandates(request):
     mandates = (
         access.client_mandates(request.user)
         .select_related("company")
-        .annotate(released=Count("candidacies", filter=Q(candidacies__released_at__isnull=False)))
+        .annotate(
+            shown=Count(
+                "candidacies",
+                filter=Q(
+                    candidacies__presented_at__isnull=False,
+                    candidacies__stage__in=Candidacy.SHOWN_STAGES,
+                ),
+            )
+        )
     )
     return render(request, "clients/mandates.html", {"mandates": mandates})
 
 
+def _feedback_form(card, bound_form=None, bound_for=None):
+    if bound_for == card.id:
+        return bound_form
+    initial = {}
+    if card.client_wants_meeting is not None:
+        initial = {"wants_meeting": "yes" if card.client_wants_meeting else "no", "comment": card.client_comment}
+    return ClientFeedbackForm(initial=initial, prefix=f"c{card.id}")
+
+
 def _render_mandate(request, mandate, bound_form=None, bound_for=None, status=200):
-    candidacies = (
-        access.client_candidacies(request.user)
-        .filter(mandate=mandate)
-        .select_related("manager")
-        .prefetch_related(
-            "manager__functions",
-            "manager__industries",
-            "manager__skills",
-            Prefetch("manager__language_skills", queryset=LanguageSkill.objects.select_related("language")),
-            Prefetch("manager__history", queryset=MandateHistoryEntry.objects.select_related("industry")),
-        )
-    )
-    rows = []
-    for number, candidacy in enumerate(candidacies, start=1):
-        if bound_for == candidacy.pk:
-            form = bound_form
-        else:
-            initial = {}
-            if candidacy.client_wants_meeting is not None:
-                initial = {
-                    "wants_meeting": "yes" if candidacy.client_wants_meeting else "no",
-                    "comment": candidacy.client_feedback,
-                }
-            form = ClientFeedbackForm(initial=initial, prefix=f"c{candidacy.pk}")
+    candidacies = access.with_client_profile(access.client_candidacies(request.user).filter(mandate=mandate))
+    cards, records = [], []
+    for candidacy in candidacies.order_by("client_number", "id"):
         candidacy.mandate = mandate  # already loaded; spares a query per row
-        rows.append(
-            {
-                "number": number,
-                "candidacy": candidacy,
-                "profile": candidacy.manager,
-                "form": form,
-                "can_answer": services.client_can_answer(candidacy),
-            }
-        )
-    return render(request, "clients/mandate_detail.html", {"mandate": mandate, "rows": rows}, status=status)
+        view = client_candidate_view(candidacy)
+        if view.kind == "card":
+            cards.append({"card": view, "form": _feedback_form(view, bound_form, bound_for)})
+        else:
+            records.append(view)
+    context = {"mandate": mandate, "cards": cards, "records": records}
+    return render(request, "clients/mandate_detail.html", context, status=status)
 
 
 @login_required
 def client_mandate_detail(request, pk):
     mandate = access.get_mandate_for_client(request.user, pk)
     return _render_mandate(request, mandate)
+
+
+@login_required
+def client_candidate(request, pk):
+    """One candidate's card on its own page (the mandate page shows all of them)."""
+    candidacy = access.get_candidacy_for_client(request.user, pk)
+    card = client_candidate_view(candidacy)
+    context = {"mandate": candidacy.mandate, "card": card, "form": _feedback_form(card)}
+    return render(request, "clients/candidate.html", context)
 
 
 @login_required
@@ -86,11 +92,7 @@ def client_feedback(request, pk):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as exc:
-            if services.client_can_answer(candidacy):
-                form.add_error(None, exc)
-            else:
-                # The form is not shown for a candidate out of the race, so the reason goes to the top of the page.
-                messages.error(request, " ".join(exc.messages))
+            form.add_error(None, exc)
         else:
             messages.success(request, _("Danke, Ihre Rückmeldung ist bei uns angekommen."))
             return redirect("client_mandate_detail", pk=candidacy.mandate_id)
@@ -100,8 +102,14 @@ def client_feedback(request, pk):
 
 @login_required
 def client_candidate_cv(request, pk):
+    """The CV frozen at release; nothing before release or after the client's access ended."""
     candidacy = access.get_candidacy_for_client(request.user, pk)
-    return cv_response(candidacy.manager)
+    if candidacy.released_at is None:
+        raise Http404
+    return cv_file_response(candidacy.released_cv_file, candidacy.released_cv_name)
+
+
+# --- Managers -----------------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -126,3 +134,73 @@ def manager_mandate_respond(request, pk):
     else:
         messages.error(request, " ".join(msg for errors in form.errors.values() for msg in errors))
     return redirect("manager_dashboard")
+
+
+def _answer_consent(request, consent_request, channel):
+    """Parse the answer form, call the service; returns the error message or None."""
+    form = ConsentAnswerForm(request.POST)
+    if not form.is_valid():
+        return " ".join(msg for errors in form.errors.values() for msg in errors)
+    try:
+        services.consent_answer(
+            request=consent_request,
+            agreed=form.cleaned_data["agreed"],
+            channel=channel,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return None
+
+
+def _consent_thanks(agreed):
+    if agreed:
+        return _("Danke! Wir stellen Ihr Profil dem Kunden vor, zunächst anonym.")
+    return _("Danke für Ihre Antwort. Wir stellen Ihr Profil für dieses Mandat nicht vor.")
+
+
+@login_required
+@require_POST
+def manager_consent_answer(request, pk):
+    """The dashboard's answer to a consent request ("Anfragen")."""
+    consent_request = access.get_open_consent_request_for_manager(request.user, pk)
+    problem = _answer_consent(request, consent_request, ConsentRequest.Channel.APP)
+    if problem:
+        messages.error(request, problem)
+    else:
+        messages.success(request, _consent_thanks(request.POST.get("agreed") == "yes"))
+    return redirect("manager_dashboard")
+
+
+@never_cache
+def manager_consent_token(request, token):
+    """Answer a consent request from the link in its mail, without logging in.
+
+    GET shows the mandate and the wording; only the POST (a button the manager presses) records the answer, so a
+    mail scanner fetching the link agrees to nothing.
+    """
+    try:
+        consent_request = consent.request_for_token(token)
+    except consent.TokenUsed:
+        return _consent_problem(request, _("Diese Anfrage ist bereits beantwortet. Danke!"), 200)
+    except consent.TokenExpired:
+        return _consent_problem(request, _("Dieser Link ist abgelaufen."), 410)
+    except consent.TokenInvalid:
+        return _consent_problem(request, _("Dieser Link ist ungültig."), 400)
+    candidacy = consent_request.candidacy
+    context = {
+        "consent_request": consent_request,
+        "mandate": manager_mandate_view(candidacy.mandate, candidacy),
+        "name": candidacy.manager.user.first_name,
+        "wording": consent.wording(),
+    }
+    if request.method == "POST":
+        problem = _answer_consent(request, consent_request, ConsentRequest.Channel.LINK)
+        if problem:
+            return render(request, "mandates/consent_token.html", {**context, "error": problem}, status=400)
+        context["done"] = _consent_thanks(request.POST.get("agreed") == "yes")
+    return render(request, "mandates/consent_token.html", context)
+
+
+def _consent_problem(request, problem, status):
+    return render(request, "mandates/consent_token.html", {"problem": problem}, status=status)

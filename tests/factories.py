@@ -110,3 +110,42 @@ def draft_cfo_mandate(*, owner=None, company_name=None, public_summary="Industri
         owner=owner,
         public_summary=public_summary,
     )
+
+
+def consented(mandate_obj, profile, staff=None):
+    """A manager on the mandate's list who answered "interested": their consent to be presented for it."""
+    from mandates import services
+
+    candidacy = services.candidacy_add(mandate=mandate_obj, manager=profile, by=staff)
+    services.manager_respond(candidacy=candidacy, interested=True)
+    candidacy.refresh_from_db()
+    return candidacy
+
+
+def presented(mandate_obj, profile, staff, *, note="", client_price=None):
+    """A consenting manager sent to the client on the shortlist: an anonymous card."""
+    from mandates import services
+    from mandates.models import Candidacy
+
+    candidacy = consented(mandate_obj, profile, staff)
+    if note or client_price is not None:
+        services.candidacy_update_for_client(
+            candidacy=candidacy,
+            note_for_client=note,
+            client_price=client_price if client_price is not None else candidacy.client_price,
+            show_score_to_client=False,
+        )
+    services.candidacy_move(candidacy=candidacy, to_stage=Candidacy.Stage.SHORTLISTED, by=staff)
+    services.shortlist_send(mandate=mandate_obj, by=staff)
+    candidacy.refresh_from_db()
+    return candidacy
+
+
+def released(mandate_obj, profile, staff, **kwargs):
+    """A presented candidate whose identity staff released to the client."""
+    from mandates import services
+
+    candidacy = presented(mandate_obj, profile, staff, **kwargs)
+    services.candidacy_release(candidacy=candidacy, by=staff)
+    candidacy.refresh_from_db()
+    return candidacy

@@ -152,9 +152,9 @@ def test_erasure_removes_candidacies_and_keeps_placements_anonymous(manager, oth
     Candidacy.objects.create(mandate=open_mandate, manager=manager, note_for_client="Sehr erfahren")
     Candidacy.objects.create(mandate=open_mandate, manager=other_manager)
     placement = Placement.objects.create(
-        mandate=won_mandate, manager=manager, starts_on=date(2026, 1, 5), day_rate=1300
+        mandate=won_mandate, manager=manager, starts_on=date(2026, 1, 5), manager_day_rate=1300, client_day_rate=1600
     )
     manager_erase(profile=manager)
     assert list(Candidacy.objects.values_list("manager_id", flat=True)) == [other_manager.pk]
     placement.refresh_from_db()
-    assert placement.manager_id is None and placement.day_rate == 1300
+    assert placement.manager_id is None and placement.manager_day_rate == 1300

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -215,30 +216,61 @@ def test_a_move_from_an_outdated_page_is_refused(staff_client, staff, mandate, m
     assert "inzwischen geändert" in response.content.decode()
 
 
-def test_notes_order_send_and_placement_from_the_shortlist_page(staff_client, staff, mandate, manager, other_manager):
+def test_client_view_order_send_and_placement_from_the_shortlist_page(
+    staff_client, staff, mandate, manager, other_manager
+):
     first, second = shortlist_of(mandate, staff, [manager, other_manager])
-    staff_client.post(
-        url("mandates_candidacy_action", second.pk, "note"), {f"n{second.pk}-note_for_client": "Top Sanierer"}
+    response = staff_client.post(
+        url("mandates_candidacy_action", second.pk, "client"),
+        {f"k{second.pk}-note_for_client": "Top Sanierer", f"k{second.pk}-client_price": "1500"},
     )
+    assert response.status_code == 302
     staff_client.post(url("mandates_candidacy_action", second.pk, "up"))
     assert list(mandate.candidacies.values_list("pk", flat=True)) == [second.pk, first.pk]
+    services.manager_respond(candidacy=second, interested=True)
     services.candidacy_move(candidacy=second, to_stage=Stage.SHORTLISTED, by=staff)
 
     response = staff_client.post(url("mandates_mandate_send", mandate.pk), follow=True)
     assert "Shortlist mit 1 Kandidat(en) an den Kunden gesendet" in response.content.decode()
     second.refresh_from_db()
-    assert second.released_at is not None and second.note_for_client == "Top Sanierer"
+    assert second.presented_at is not None and second.note_for_client == "Top Sanierer"
+    assert (second.client_price, second.show_score_to_client) == (1500, False)
 
     staff_client.post(
         url("mandates_candidacy_action", second.pk, "place"),
-        {f"p{second.pk}-starts_on": "2027-03-01", f"p{second.pk}-day_rate": "1300"},
+        {
+            f"p{second.pk}-starts_on": "2027-03-01",
+            f"p{second.pk}-manager_day_rate": "1200",
+            f"p{second.pk}-client_day_rate": "1500",
+        },
     )
     placement = Placement.objects.get(mandate=mandate)
-    assert (placement.manager, placement.starts_on, placement.day_rate) == (other_manager, date(2027, 3, 1), 1300)
+    assert (placement.manager, placement.starts_on) == (other_manager, date(2027, 3, 1))
+    assert (placement.manager_day_rate, placement.client_day_rate) == (1200, 1500)
     mandate.refresh_from_db()
     assert mandate.status == Mandate.Status.WON
     other_manager.refresh_from_db()
     assert other_manager.status == ManagerProfile.Status.PLACED
+
+
+def test_a_placement_without_both_rates_is_shown_back_with_the_form(staff_client, staff, mandate, manager):
+    (candidacy,) = shortlist_of(mandate, staff, [manager])
+    response = staff_client.post(
+        url("mandates_candidacy_action", candidacy.pk, "place"), {f"p{candidacy.pk}-manager_day_rate": "1200"}
+    )
+    assert response.status_code == 400
+    assert not Placement.objects.exists()
+
+
+def test_staff_see_both_rates_and_the_margin(staff_client, staff, mandate):
+    profile = factories.manager(day_rate_target=1000)
+    mandate.margin_pct = 25
+    mandate.save()
+    (candidacy,) = shortlist_of(mandate, staff, [profile])
+    assert candidacy.client_price == 1250
+    row = staff_client.get(url("mandates_mandate_shortlist", mandate.pk)).content.decode()
+    prices = re.search(r'data-testid="prices">(.*?)</span>', row, re.S).group(1)
+    assert "1000" in prices and "1250" in prices and "Marge 25 %" in prices
 
 
 def test_manager_answers_are_visible_on_the_mandate(staff_client, staff, mandate, manager):

@@ -102,9 +102,11 @@ def test_a_manager_answers_only_for_themselves(client, fitting, other_manager, m
 
 def test_the_placement_shows_on_the_dashboard(client, fitting, mandate, staff):
     candidacy = services.candidacy_add(mandate=mandate, manager=fitting, by=staff)
-    services.placement_record(candidacy=candidacy, by=staff)
+    services.placement_record(candidacy=candidacy, by=staff, manager_day_rate=1200, client_day_rate=1500)
     page = dashboard(client, fitting)
-    assert "Sie wurden platziert:" in page
+    # The placed manager works for the client now: named to them, still never the internal title or price.
+    assert "Sie wurden platziert:" in page and "Geheimkunde Maschinenbau AG" in page
+    assert "Geheimkunde CFO" not in page and "1500" not in page and "1.500" not in page
     # Placed managers are not offered the (now closed) mandate any more.
     assert "Ich bin interessiert" not in page
 

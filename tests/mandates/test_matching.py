@@ -10,6 +10,7 @@ from mandates.matching import (
     MandateFacts,
     ProfileFacts,
     alert_threshold,
+    percent,
     score,
     total,
 )
@@ -257,23 +258,61 @@ def test_the_alert_threshold_defaults_to_strong_match_and_follows_settings(setti
     assert alert_threshold() == 80
 
 
-def test_as_dict_is_json_friendly():
-    data = score(profile(), mandate(), today=TODAY).as_dict()
-    assert data["total"] == 100
-    assert data["criteria"][0]["sentence"] == "alle 4 Muss-Kompetenzen"
+def test_as_dict_is_json_friendly_and_keeps_full_precision():
+    import json
+
+    result = score(profile(skill_ids=frozenset({1})), mandate(), today=TODAY)
+    data = json.loads(json.dumps(result.as_dict()))
+    assert data["total"] == result.total
+    assert data["criteria"][0]["sentence"] == "1 von 4 Muss-Kompetenzen: fehlen Controlling, HGB/IFRS, StaRUG-Verfahren"
+    assert data["criteria"][0]["share"] == pytest.approx(35)
+    assert data["criteria"][1]["met"] is True
 
 
-def test_the_breakdown_template_shows_total_weights_points_and_sentences():
+def test_the_breakdown_template_shows_total_points_out_of_share_and_sentences():
     from django.template.loader import render_to_string
 
+    from mandates.presenters import explanation
+
     result = score(profile(skill_ids=frozenset({1, 3, 4}), languages={DE: 4}), mandate(), today=TODAY)
-    html = render_to_string("mandates/_score_breakdown.html", {"score": result})
+    html = render_to_string("mandates/_score_breakdown.html", {"score": explanation(result)})
     assert "3 von 4 Muss-Kompetenzen: fehlt StaRUG-Verfahren" in html
     assert "spricht Deutsch nur B2 (gefordert C1)" in html
     assert "ausgeschlossen" in html
-    assert '<td class="text-end">35</td>' in html
+    assert "26 von 35" in html  # 35 * 3/4 = 26.25 points of the skills share
+    assert f"Score: {result.percent} von 100" in html
     # The stored form (Candidacy.score_detail) renders the same.
-    assert "3 von 4 Muss-Kompetenzen" in render_to_string("mandates/_score_breakdown.html", {"score": result.as_dict()})
+    stored = render_to_string("mandates/_score_breakdown.html", {"score": explanation(result.as_dict())})
+    assert stored == html
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(98.5, 99), (98.49, 98), (98.4567901234568, 98), (0.5, 1), (99.5, 100), (100 * 0.985, 99), (None, None)],
+)
+def test_one_rounding_rule_rounds_half_up_to_whole_points(value, shown):
+    assert percent(value) == shown
+
+
+def test_a_criterion_never_shows_more_points_than_its_share():
+    # Function, region and budget left out: skills (weight 35) counts with a share of 35/65 of 100.
+    m = mandate(function_id=None, budget_day_rate=None, region_id=None, region_chain=())
+    skills = crit(score(profile(), m, today=TODAY), "skills")
+    assert skills.weight == 35
+    assert skills.share == pytest.approx(100 * 35 / 65)
+    assert skills.points == pytest.approx(skills.share)
+    result = score(profile(skill_ids=frozenset({1})), m, today=TODAY)
+    for c in result.criteria:
+        assert percent(c.points) <= percent(c.share), c.key
+    assert sum(c.share for c in result.criteria) == pytest.approx(100)
+
+
+def test_a_criterion_is_met_only_when_fully_satisfied():
+    result = score(profile(skill_ids=frozenset({1, 2, 3})), mandate(), today=TODAY)
+    assert not crit(result, "skills").met
+    assert crit(result, "function").met
+    silent = score(profile(), mandate(function_id=None), today=TODAY)
+    assert not crit(silent, "function").met  # not counted is not met
 
 
 def test_not_speaking_a_language_at_all_earns_nothing_even_when_a1_is_asked_for():

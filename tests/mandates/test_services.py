@@ -1,4 +1,3 @@
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
@@ -6,21 +5,14 @@ from django.core.exceptions import ValidationError
 
 from managers.models import ManagerProfile
 from mandates import services
-from mandates.models import Candidacy, Mandate, MandateStatusChange, Placement, StageChange
+from mandates.matching import MatchScore
+from mandates.models import Candidacy, DeclineReason, Mandate, MandateStatusChange, Placement, StageChange
 from notifications.models import Notification
 from tests import factories
 
 Stage = Candidacy.Stage
-
-
-@dataclass(frozen=True)
-class FixedScore:
-    """Stands in for a MatchScore where a test only cares about the snapshot, not the scoring."""
-
-    total: float = 72.5
-    criteria: tuple = field(default_factory=tuple)
-    excluded: bool = False
-    reasons: tuple = ("Muss-Kompetenz Controlling fehlt",)
+# Where a test only cares about the snapshot, not the scoring.
+FIXED_SCORE = MatchScore(total=72.5, reasons=("Muss-Kompetenz Controlling fehlt",))
 
 
 @pytest.fixture
@@ -31,7 +23,13 @@ def mandate(client_contact, staff):
 
 
 def add(mandate, manager, staff):
-    return services.candidacy_add(mandate=mandate, manager=manager, by=staff, score=FixedScore())
+    return services.candidacy_add(mandate=mandate, manager=manager, by=staff, score=FIXED_SCORE)
+
+
+def place(candidacy, staff, **kwargs):
+    return services.placement_record(
+        candidacy=candidacy, by=staff, manager_day_rate=1150, client_day_rate=1400, **kwargs
+    )
 
 
 def test_opening_a_draft_records_the_time_and_the_status_change(staff, client_contact):
@@ -118,17 +116,19 @@ def test_a_move_based_on_a_stale_stage_is_refused(mandate, manager, staff):
     assert candidacy.stage == Stage.CONTACTED
 
 
-def test_sending_the_shortlist_releases_only_shortlisted_candidates(mandate, manager, other_manager, staff):
-    shortlisted = add(mandate, manager, staff)
+def test_sending_the_shortlist_presents_only_shortlisted_candidates_anonymously(mandate, manager, other_manager, staff):
+    shortlisted = factories.consented(mandate, manager, staff)
     services.candidacy_move(candidacy=shortlisted, to_stage=Stage.SHORTLISTED, by=staff)
-    held_back = add(mandate, other_manager, staff)
+    held_back = factories.consented(mandate, other_manager, staff)
     services.shortlist_send(mandate=mandate, by=staff)
 
     shortlisted.refresh_from_db()
     held_back.refresh_from_db()
     mandate.refresh_from_db()
-    assert shortlisted.released_at is not None and shortlisted.stage == Stage.PRESENTED
-    assert held_back.released_at is None and held_back.stage == Stage.PROPOSED
+    assert shortlisted.presented_at is not None and shortlisted.stage == Stage.PRESENTED
+    assert shortlisted.released_at is None  # presented is not released: the card is anonymous
+    assert shortlisted.client_number == 1
+    assert held_back.presented_at is None and held_back.stage == Stage.INTERESTED
     assert mandate.status == Mandate.Status.PRESENTED and mandate.shortlist_sent_at is not None
     client_mail = Notification.objects.get(kind="shortlist_sent")
     assert client_mail.recipient == mandate.contacts.get().user
@@ -148,7 +148,7 @@ def test_an_empty_shortlist_cannot_be_sent(mandate, manager, staff):
 def test_recording_a_placement_closes_the_mandate_and_moves_the_manager(mandate, manager, other_manager, staff):
     chosen = add(mandate, manager, staff)
     rival = add(mandate, other_manager, staff)
-    placement = services.placement_record(candidacy=chosen, by=staff, day_rate=1150)
+    placement = place(chosen, staff)
 
     mandate.refresh_from_db()
     chosen.refresh_from_db()
@@ -156,7 +156,9 @@ def test_recording_a_placement_closes_the_mandate_and_moves_the_manager(mandate,
     manager.refresh_from_db()
     assert mandate.status == Mandate.Status.WON and mandate.closed_at == placement.placed_at
     assert chosen.stage == Stage.PLACED
-    assert (placement.starts_on, placement.ends_on, placement.day_rate) == (date(2027, 1, 31), date(2027, 7, 31), 1150)
+    assert (placement.starts_on, placement.ends_on) == (date(2027, 1, 31), date(2027, 7, 31))
+    assert (placement.manager_day_rate, placement.client_day_rate) == (1150, 1400)
+    assert chosen.client_revealed_at is not None  # the placed manager now knows who the client is
     assert manager.status == ManagerProfile.Status.PLACED
     assert manager.status_changes.last().to_status == ManagerProfile.Status.PLACED
     assert manager.available_from == date(2027, 8, 1)
@@ -165,18 +167,28 @@ def test_recording_a_placement_closes_the_mandate_and_moves_the_manager(mandate,
 
 
 def test_a_mandate_is_placed_only_once(mandate, manager, other_manager, staff):
-    services.placement_record(candidacy=add(mandate, manager, staff), by=staff)
+    place(add(mandate, manager, staff), staff)
     late = Candidacy.objects.create(mandate=mandate, manager=other_manager)
     with pytest.raises(ValidationError):
-        services.placement_record(candidacy=late, by=staff)
+        place(late, staff)
     assert Placement.objects.count() == 1
 
 
-def test_moving_to_placed_goes_through_the_placement(mandate, manager, staff):
+@pytest.mark.parametrize(("manager_rate", "client_rate"), [(None, 1400), (1150, None), (None, None)])
+def test_a_placement_needs_both_day_rates(mandate, manager, staff, manager_rate, client_rate):
     candidacy = add(mandate, manager, staff)
-    moved = services.candidacy_move(candidacy=candidacy, to_stage=Stage.PLACED, by=staff)
-    assert moved.stage == Stage.PLACED
-    assert Placement.objects.get(mandate=mandate).manager == manager
+    with pytest.raises(ValidationError, match="beide Tagessätze"):
+        services.placement_record(
+            candidacy=candidacy, by=staff, manager_day_rate=manager_rate, client_day_rate=client_rate
+        )
+    assert not Placement.objects.exists()
+
+
+def test_placed_is_no_stage_to_move_to_by_hand(mandate, manager, staff):
+    candidacy = add(mandate, manager, staff)
+    with pytest.raises(ValidationError, match="Tagessätzen"):
+        services.candidacy_move(candidacy=candidacy, to_stage=Stage.PLACED, by=staff)
+    assert not Placement.objects.exists()
 
 
 def test_month_arithmetic_clamps_to_the_end_of_the_month():
@@ -211,11 +223,7 @@ def test_a_manager_cannot_answer_a_closed_mandate(mandate, manager, staff):
 
 
 def presented(mandate, manager, staff):
-    candidacy = add(mandate, manager, staff)
-    services.candidacy_move(candidacy=candidacy, to_stage=Stage.SHORTLISTED, by=staff)
-    services.shortlist_send(mandate=mandate, by=staff)
-    candidacy.refresh_from_db()
-    return candidacy
+    return factories.presented(mandate, manager, staff)
 
 
 def test_client_yes_moves_to_interview_and_tells_the_owner(mandate, manager, staff, client_contact):
@@ -227,17 +235,62 @@ def test_client_yes_moves_to_interview_and_tells_the_owner(mandate, manager, sta
     assert Notification.objects.get(kind="client_feedback").key == f"candidacy:{candidacy.pk}:feedback"
 
 
-def test_client_no_needs_a_comment_and_declines_with_it(mandate, manager, staff, client_contact):
+def test_client_no_needs_a_comment_which_stays_with_staff(mandate, manager, staff, client_contact):
     candidacy = presented(mandate, manager, staff)
     with pytest.raises(ValidationError):
         services.client_feedback(candidacy=candidacy, user=client_contact.user, wants_meeting=False)
     services.client_feedback(
-        candidacy=candidacy, user=client_contact.user, wants_meeting=False, comment="Branche passt nicht"
+        candidacy=candidacy, user=client_contact.user, wants_meeting=False, comment="Herr Vogel findet ihn zu teuer"
     )
     candidacy.refresh_from_db()
-    assert candidacy.stage == Stage.DECLINED
-    assert candidacy.stage_changes.last().reason == "Branche passt nicht"
-    assert Notification.objects.filter(recipient=manager.user, kind="candidacy_declined").exists()
+    # The client's "no" is an answer, not yet a decision: staff decide and choose what the manager is told.
+    assert candidacy.stage == Stage.PRESENTED and candidacy.client_wants_meeting is False
+    assert candidacy.client_feedback == "Herr Vogel findet ihn zu teuer"
+    assert not StageChange.objects.filter(reason__contains="Vogel").exists()
+    assert not Notification.objects.filter(recipient=manager.user, kind="candidacy_declined").exists()
+    assert Notification.objects.filter(recipient=staff, kind="client_feedback").exists()
+
+
+def test_a_client_can_change_no_to_yes_and_back_while_the_candidate_is_shown(mandate, manager, staff, client_contact):
+    candidacy = presented(mandate, manager, staff)
+    services.client_feedback(candidacy=candidacy, user=client_contact.user, wants_meeting=True)
+    services.client_feedback(candidacy=candidacy, user=client_contact.user, wants_meeting=False, comment="Doch nicht")
+    candidacy.refresh_from_db()
+    assert candidacy.stage == Stage.PRESENTED
+    assert [c.to_stage for c in candidacy.stage_changes.all()][-2:] == [Stage.INTERVIEW, Stage.PRESENTED]
+    assert all(c.reason == "" for c in candidacy.stage_changes.filter(by=client_contact.user))
+
+
+def test_declining_tells_the_manager_only_the_neutral_reason_staff_chose(mandate, manager, staff, client_contact):
+    candidacy = presented(mandate, manager, staff)
+    with pytest.raises(ValidationError, match="neutrale Begründung"):
+        services.candidacy_move(candidacy=candidacy, to_stage=Stage.DECLINED, by=staff, reason="Kunde: zu teuer")
+    services.candidacy_move(
+        candidacy=candidacy,
+        to_stage=Stage.DECLINED,
+        by=staff,
+        reason="Kunde: zu teuer",
+        manager_reason=DeclineReason.TERMS,
+    )
+    candidacy.refresh_from_db()
+    assert candidacy.manager_message() == DeclineReason.TERMS.label
+    assert candidacy.stage_changes.last().reason == "Kunde: zu teuer"
+    mail = Notification.objects.get(recipient=manager.user, kind="candidacy_declined")
+    assert mail.context == {"candidacy_id": candidacy.pk, "mandate_id": mandate.pk}
+
+
+def test_staff_may_reword_the_neutral_reason(mandate, manager, staff):
+    candidacy = presented(mandate, manager, staff)
+    services.candidacy_move(
+        candidacy=candidacy,
+        to_stage=Stage.DECLINED,
+        by=staff,
+        reason="intern",
+        manager_reason=DeclineReason.GENERAL,
+        manager_reason_text="  Der Kunde hat sich für ein internes Team entschieden.  ",
+    )
+    candidacy.refresh_from_db()
+    assert candidacy.manager_message() == "Der Kunde hat sich für ein internes Team entschieden."
 
 
 def test_stage_changes_of_unreleased_candidates_cannot_come_from_the_client(mandate, manager, staff, client_contact):
@@ -250,9 +303,7 @@ def test_stage_changes_of_unreleased_candidates_cannot_come_from_the_client(mand
 def test_placement_without_a_known_duration_leaves_availability_alone(client_contact, manager, staff):
     mandate = factories.mandate(client_contact.company, duration_months=None)
     before = manager.available_from
-    services.placement_record(
-        candidacy=add(mandate, manager, staff), by=staff, starts_on=date.today() + timedelta(days=3)
-    )
+    place(add(mandate, manager, staff), staff, starts_on=date.today() + timedelta(days=3))
     manager.refresh_from_db()
     assert manager.available_from == before
     assert Placement.objects.get().ends_on is None
@@ -272,17 +323,16 @@ def test_closing_a_mandate_as_lost_withdraws_everyone_still_in_the_race(mandate,
 def test_without_named_contacts_every_contact_of_the_company_is_told(client_contact, manager, staff):
     colleague = factories.client_contact("kollegin@example.com", company_obj=client_contact.company)
     mandate = factories.mandate(client_contact.company)
-    services.candidacy_move(candidacy=add(mandate, manager, staff), to_stage=Stage.SHORTLISTED, by=staff)
-    services.shortlist_send(mandate=mandate, by=staff)
+    factories.presented(mandate, manager, staff)
     told = set(Notification.objects.filter(kind="shortlist_sent").values_list("recipient", flat=True))
     assert told == {client_contact.user.pk, colleague.user.pk}
 
 
 def test_a_shortlist_for_a_client_without_contacts_is_refused(manager, staff):
     mandate = factories.mandate()
-    candidacy = add(mandate, manager, staff)
+    candidacy = factories.consented(mandate, manager, staff)
     services.candidacy_move(candidacy=candidacy, to_stage=Stage.SHORTLISTED, by=staff)
     with pytest.raises(ValidationError, match="Ansprechpartner"):
         services.shortlist_send(mandate=mandate, by=staff)
     candidacy.refresh_from_db()
-    assert candidacy.released_at is None
+    assert candidacy.presented_at is None

@@ -15,6 +15,7 @@ from django.db import OperationalError, connection
 
 from mandates import services
 from mandates.models import Candidacy, StageChange
+from mandates.services import stages
 from tests import factories
 
 Stage = Candidacy.Stage
@@ -44,13 +45,13 @@ def run_concurrently(*calls):
 
 @pytest.fixture
 def slow_recording(monkeypatch):
-    original = services._record_stage
+    original = stages.record_stage
 
     def slow(*args, **kwargs):
         time.sleep(0.3)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_record_stage", slow)
+    monkeypatch.setattr(stages, "record_stage", slow)
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from managers.models import ManagerProfile
 from managers.tasks import availability_reminders_create, send_availability_reminders
-from mandates.models import Candidacy
+from mandates import services
+from mandates.models import Candidacy, DeclineReason
 from notifications.models import Notification
 from notifications.rendering import render
 from notifications.services import notification_create
@@ -20,19 +21,27 @@ from tests import factories
 @pytest.fixture
 def candidacy(manager, staff):
     mandate = factories.mandate(factories.company("Diskret AG"), owner=staff, public_summary="Anonyme Zusammenfassung")
-    return Candidacy.objects.create(mandate=mandate, manager=manager, score=81.5, client_feedback="Zu wenig Branche")
+    return Candidacy.objects.create(
+        mandate=mandate,
+        manager=manager,
+        score=81.5,
+        client_feedback="Zu wenig Branche",
+        manager_reason=DeclineReason.INDUSTRY,
+    )
 
 
 def rows(manager, staff, client_contact, candidacy):
     mandate = candidacy.mandate
     context = {"candidacy_id": candidacy.pk, "mandate_id": mandate.pk}
-    criteria = [{"label": "Kompetenzen", "text": "3 von 3 Muss-Kompetenzen", "points": 35.0, "max": 35.0}]
+    criteria = [{"label": "Kompetenzen", "sentence": "3 von 3 Muss-Kompetenzen", "points": 35, "share": 35}]
+    request = services.consent_request_send(candidacy=candidacy, by=staff)
     specs = [
         (manager.user, "match_alert", {"mandate_id": mandate.pk, "score": 82.0, "criteria": criteria}),
         (staff, "mandate_opened_summary", {"mandate_id": mandate.pk, "strong_count": 3, "threshold": 70}),
         (manager.user, "candidacy_shortlisted", context),
         (manager.user, "candidacy_presented", context),
-        (manager.user, "candidacy_declined", {**context, "reason": "Der Kunde sucht Erfahrung im Anlagenbau."}),
+        (manager.user, "candidacy_declined", context),
+        (manager.user, "consent_request", {**context, "request_id": request.pk}),
         (staff, "manager_interested", context),
         (client_contact.user, "shortlist_sent", {"mandate_id": mandate.pk, "candidacy_ids": [candidacy.pk]}),
         (staff, "client_feedback", context),
@@ -64,8 +73,10 @@ def test_mails_reach_each_person_with_what_matters_to_them(manager, staff, clien
     rows(manager, staff, client_contact, candidacy)
     drain_outbox()
     by_kind = {m.extra_headers["Message-ID"].split("-")[2].split("@")[0]: m for m in mail.outbox}
-    assert len(mail.outbox) == 9
-    assert "Der Kunde sucht Erfahrung im Anlagenbau." in by_kind["candidacy_declined"].body
+    assert len(mail.outbox) == 11  # the ten rows, and the consent request the service itself queued
+    assert "Der Kunde sucht Erfahrung in einer anderen Branche" in by_kind["candidacy_declined"].body
+    assert "Zu wenig Branche" not in by_kind["candidacy_declined"].body
+    assert "/manager/mandates/consent/link/" in by_kind["consent_request"].body
     assert "Anna Berger" in by_kind["manager_interested"].subject
     assert f"/admin/mandates/mandate/{candidacy.mandate.pk}/change/" in by_kind["manager_interested"].body
     assert f"/client/mandates/{candidacy.mandate.pk}/" in by_kind["shortlist_sent"].body

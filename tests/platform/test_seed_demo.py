@@ -17,8 +17,8 @@ def test_seed_demo_creates_every_role_and_is_idempotent(client):
     assert (ManagerProfile.objects.count(), ClientContact.objects.count(), Mandate.objects.count()) == counts
 
     for _local, *_rest, company, _city, _nace in demo.CLIENTS:
-        released = Candidacy.objects.filter(mandate__company__name=company, released_at__isnull=False)
-        assert released.exists(), f"{company}'s demo contact has a shortlist to look at"
+        presented = Candidacy.objects.filter(mandate__company__name=company, presented_at__isnull=False)
+        assert presented.exists(), f"{company}'s demo contact has a shortlist to look at"
 
     for local in ["admin", "anna.berger", "jens.vogel"]:
         assert client.login(username=f"{local}@{demo.DEMO_DOMAIN}", password=demo.DEMO_PASSWORD), local

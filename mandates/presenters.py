@@ -128,6 +128,20 @@ def client_criteria(detail):
 # --- The client's view of a candidate -----------------------------------------------------------------------------
 
 
+# Legal forms dropped to find an employer named without one ("Siemens Healthineers" for "… AG").
+LEGAL_FORM = re.compile(
+    r"[\s,]+(gmbh & co\.? kg|ag & co\.? kg|gmbh|ag|se|kgaa|kg|ohg|ug|e\.\s?v\.|inc\.?|ltd\.?|llc|plc|s\.a\.|b\.v\.)$",
+    re.IGNORECASE,
+)
+
+
+def _employer_names(history):
+    for entry in history:
+        if entry.company:
+            yield entry.company
+            yield LEGAL_FORM.sub("", entry.company.strip())
+
+
 class _Redactor:
     """Cuts the known identifiers of one person out of free text shown on an anonymous card."""
 
@@ -144,7 +158,7 @@ class _Redactor:
             profile.linkedin_url,
             profile.city,
             profile.postal_code,
-            *(entry.company for entry in history),
+            *_employer_names(history),
         }
         terms = sorted((t.strip() for t in terms if t and len(t.strip()) >= 2), key=len, reverse=True)
         self.pattern = (
@@ -366,6 +380,7 @@ class ManagerCandidacyView:
     answer: str
     answered_at: object
     consent_given_at: object
+    score: int | None  # their own match score as snapshotted, rounded like everywhere else
     reason_for_manager: str  # the neutral reason staff chose when the manager was not chosen
 
 
@@ -378,5 +393,6 @@ def manager_candidacy_view(candidacy):
         answer=candidacy.get_manager_response_display() if candidacy.manager_response else "",
         answered_at=candidacy.responded_at,
         consent_given_at=candidacy.consent_at,
+        score=candidacy.score_percent,
         reason_for_manager=str(candidacy.manager_message()) if candidacy.stage == Stage.DECLINED else "",
     )

@@ -13,8 +13,13 @@ Stage = Candidacy.Stage
 
 def shortlist(mandate, staff, profiles, note):
     for profile in profiles:
-        candidacy = services.candidacy_add(mandate=mandate, manager=profile, by=staff)
-        services.candidacy_update_note(candidacy=candidacy, note_for_client=f"{note} {profile.headline}")
+        candidacy = factories.consented(mandate, profile, staff)
+        services.candidacy_update_for_client(
+            candidacy=candidacy,
+            note_for_client=f"{note} {profile.headline}",
+            client_price=candidacy.client_price,
+            show_score_to_client=False,
+        )
         services.candidacy_move(candidacy=candidacy, to_stage=Stage.SHORTLISTED, by=staff)
     services.shortlist_send(mandate=mandate, by=staff)
 
@@ -58,8 +63,10 @@ def test_a_client_sees_only_their_shortlist_and_answers(reference_data, page, lo
     second_card.get_by_role("button", name="Rückmeldung senden").click()
     expect(page.get_by_role("alert")).to_contain_text("Danke")
 
-    answers = dict(Candidacy.objects.filter(mandate=ours).values_list("manager__headline", "stage"))
-    assert answers == {"Sanierungs-CFO": Stage.INTERVIEW, "Controlling-Profi": Stage.DECLINED}
+    answers = dict(Candidacy.objects.filter(mandate=ours).values_list("manager__headline", "client_wants_meeting"))
+    assert answers == {"Sanierungs-CFO": True, "Controlling-Profi": False}
+    # A "no" is the client's answer; staff decide on the decline and on what the manager is told.
+    assert Candidacy.objects.get(mandate=ours, manager=second).stage == Stage.PRESENTED
     expect(page.locator("[data-testid=candidate]").first).to_contain_text("Ihre Antwort: ja")
 
     page.goto(f"/client/mandates/{theirs.pk}/")

@@ -41,6 +41,7 @@ def test_staff_create_open_rank_shortlist_and_place(reference_data, page, login,
     page.goto("/admin/mandates/mandate/add/")
     select2(page, "id_company", company.name)
     page.fill("#id_title", "Interim CFO Sanierung")
+    page.fill("#id_public_title", "Interim CFO im Maschinenbau")
     page.fill("#id_public_summary", "Mittelständler im Maschinenbau sucht Interim CFO für die Sanierung")
     page.select_option("#id_function", label="Finanzen / CFO")
     select2(page, "id_required_skills", "Finanzplanung")
@@ -86,4 +87,8 @@ def test_staff_create_open_rank_shortlist_and_place(reference_data, page, login,
     page.context.clear_cookies()
     login(placed.user.email, PASSWORD)
     page.goto("/manager/")
-    expect(page.locator("#placement-panel")).to_contain_text("Sie wurden platziert: Interim CFO Sanierung")
+    # The placed manager sees the public title and now the client's name, never the internal title.
+    expect(page.locator("#placement-panel")).to_contain_text(
+        f"Sie wurden platziert: Interim CFO im Maschinenbau · {company.name}"
+    )
+    expect(page.locator("body")).not_to_contain_text("Interim CFO Sanierung")

@@ -12,7 +12,7 @@
 from django.db import migrations
 from django.db.models import F
 
-LEGACY_VERSION = "interesse-vor-2026-12"
+LEGACY_VERSION = "2026-11-interesse"  # before the wording existed: the button alone
 LEGACY_WORDING = "„Ich bin interessiert“ (Antwort im Dashboard, ohne gesonderten Hinweis auf die Vorstellung beim Kunden)"
 BACK_TO_SHORTLIST = "Ohne Zustimmung vorgestellt: zurück auf die Shortlist, bis der Manager zustimmt"
 SHOWN = ("presented", "interview")

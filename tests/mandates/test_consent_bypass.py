@@ -154,3 +154,19 @@ def test_with_consent_the_same_paths_work(mandate, manager, staff):
     services.candidacy_release(candidacy=candidacy, by=staff)
     candidacy.refresh_from_db()
     assert candidacy.released_at is not None and candidacy.released_by == staff
+
+
+def test_staff_without_the_candidacy_permission_cannot_release_or_ask(client, mandate, manager, staff):
+    from django.contrib.auth.models import Permission
+
+    candidacy = factories.presented(mandate, manager, staff)
+    consultant = factories.user("consultant@example.com")
+    consultant.is_staff = True
+    consultant.save()
+    consultant.user_permissions.add(*Permission.objects.filter(codename__in=["view_mandate", "change_mandate"]))
+    client.force_login(consultant)
+    for action in ("release", "consent"):
+        response = client.post(reverse("admin:mandates_candidacy_action", args=[candidacy.pk, action]))
+        assert response.status_code == 404, action
+    candidacy.refresh_from_db()
+    assert candidacy.released_at is None

@@ -63,12 +63,18 @@ def get_candidacy_for_manager(user, pk):
     return get_object_or_404(Candidacy.objects.filter(manager__user=user).select_related("mandate"), pk=pk)
 
 
+def open_consent_requests():
+    """Requests a manager can still answer: unanswered, unexpired, for a candidacy in the race on an open mandate."""
+    return ConsentRequest.objects.filter(
+        closed_at__isnull=True,
+        expires_at__gt=timezone.now(),
+        candidacy__mandate__status__in=Mandate.OPEN_STATUSES,
+    ).exclude(candidacy__stage__in=[*Candidacy.NO_STAGES, Candidacy.Stage.PLACED])
+
+
 def get_open_consent_request_for_manager(user, pk):
     """One of the manager's own consent requests that can still be answered; anything else is a 404."""
-    requests = ConsentRequest.objects.filter(
-        candidacy__manager__user=user, closed_at__isnull=True, expires_at__gt=timezone.now()
-    )
-    return get_object_or_404(requests, pk=pk)
+    return get_object_or_404(open_consent_requests().filter(candidacy__manager__user=user), pk=pk)
 
 
 def get_open_mandate_for_manager(user, pk):
@@ -95,12 +101,8 @@ def manager_mandate_panel_data(profile):
     mandates = Mandate.objects.select_related("function", "region", "company").in_bulk(ids)
     answers = {c.mandate_id: c for c in Candidacy.objects.filter(manager=profile, mandate_id__in=ids)}
     requests = (
-        ConsentRequest.objects.filter(
-            candidacy__manager=profile,
-            closed_at__isnull=True,
-            expires_at__gt=timezone.now(),
-            candidacy__mandate__status__in=Mandate.OPEN_STATUSES,
-        )
+        open_consent_requests()
+        .filter(candidacy__manager=profile)
         .select_related("candidacy__mandate__function", "candidacy__mandate__region", "candidacy__mandate__company")
         .order_by("sent_at")
     )

@@ -21,9 +21,19 @@ from .stages import Stage, lock_candidacy
 Source = PresentationConsent.Source
 
 
+def _close_open_requests(candidacy, *, interested, at):
+    """A manager who answers on their own has answered any consent request still open for the same mandate."""
+    outcome = ConsentRequest.Outcome.AGREED if interested else ConsentRequest.Outcome.REFUSED
+    ConsentRequest.objects.filter(candidacy=candidacy, closed_at__isnull=True).update(
+        closed_at=at, outcome=outcome, channel=ConsentRequest.Channel.APP
+    )
+
+
 def _record_answer(candidacy, *, interested, reason, at, source, request=None):
     """Store the manager's answer and its consequence for consent; notify the owner of a "yes". The caller holds
     the candidacy's lock; returns nothing, saves once."""
+    if request is None:
+        _close_open_requests(candidacy, interested=interested, at=at)
     candidacy.manager_response = Candidacy.Response.INTERESTED if interested else Candidacy.Response.NOT_INTERESTED
     candidacy.manager_response_reason = "" if interested else reason[:200]
     candidacy.responded_at = at

@@ -208,3 +208,21 @@ def test_the_managers_export_contains_consents_and_requests_but_nothing_confiden
     assert given["client_named"] == "Hansen Maschinenbau GmbH"
     assert entry["consent_requests"][0]["outcome"] == ConsentRequest.Outcome.AGREED
     assert "Geheimprojekt" not in str(data) and "client_price" not in str(data)
+
+
+def test_answering_on_the_dashboard_closes_an_open_request(client, candidacy, manager, staff):
+    request = services.consent_request_send(candidacy=candidacy, by=staff)
+    client.force_login(manager.user)
+    client.post(reverse("manager_mandate_respond", args=[candidacy.mandate_id]), {"interested": "yes"})
+    request.refresh_from_db()
+    assert request.outcome == ConsentRequest.Outcome.AGREED and request.closed_at is not None
+    assert PresentationConsent.objects.get().source == Source.INTERESTED
+    assert 'data-testid="consent-request"' not in client.get(reverse("manager_dashboard")).content.decode()
+
+
+def test_a_request_for_a_withdrawn_candidacy_cannot_be_answered_any_more(client, candidacy, manager, staff):
+    request = services.consent_request_send(candidacy=candidacy, by=staff)
+    services.candidacy_move(candidacy=candidacy, to_stage=Stage.WITHDRAWN, by=staff, reason="Kunde hat abgesagt")
+    client.force_login(manager.user)
+    assert 'data-testid="consent-request"' not in client.get(reverse("manager_dashboard")).content.decode()
+    assert client.post(reverse("manager_consent_answer", args=[request.pk]), {"agreed": "yes"}).status_code == 404

@@ -9,23 +9,21 @@ members working on the same mandate or candidate never overwrite each other's ch
 as outbox rows in the same transaction; workers deliver them after commit.
 """
 
-from .answers import client_can_answer, client_feedback, consent_answer, manager_respond
+from .answers import client_feedback, consent_answer, manager_respond
 from .candidacies import (
     candidacy_add,
     candidacy_move,
     candidacy_move_by,
     candidacy_reorder,
     candidacy_update_for_client,
-    score_snapshot,
 )
 from .mandates import client_recipients, mandate_open, mandate_set_status
 from .placement import add_months, placement_record
 from .presentation import candidacy_release, consent_request_send, shortlist_send
-from .stages import PLACEABLE, TRANSITIONS, allowed_stages
+from .stages import PLACEABLE, allowed_stages
 
 __all__ = [
     "PLACEABLE",
-    "TRANSITIONS",
     "add_months",
     "allowed_stages",
     "candidacy_add",
@@ -34,7 +32,6 @@ __all__ = [
     "candidacy_release",
     "candidacy_reorder",
     "candidacy_update_for_client",
-    "client_can_answer",
     "client_feedback",
     "client_recipients",
     "consent_answer",
@@ -43,6 +40,5 @@ __all__ = [
     "mandate_set_status",
     "manager_respond",
     "placement_record",
-    "score_snapshot",
     "shortlist_send",
 ]

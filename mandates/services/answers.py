@@ -109,11 +109,6 @@ def consent_answer(*, request, agreed, channel, reason=""):
     return request
 
 
-def client_can_answer(candidacy):
-    """Whether the client may still say "meet" or "no": while the candidate is in front of them."""
-    return candidacy.is_shown_to_client
-
-
 @transaction.atomic
 def client_feedback(*, candidacy, user, wants_meeting, comment=""):
     """A client contact says whether they want to meet a presented candidate; "no" needs a short comment.
@@ -125,7 +120,7 @@ def client_feedback(*, candidacy, user, wants_meeting, comment=""):
     if not wants_meeting and not comment:
         raise ValidationError(_("Bitte sagen Sie uns kurz, warum Sie diese Person nicht kennenlernen möchten."))
     candidacy = lock_candidacy(candidacy)
-    if not client_can_answer(candidacy):
+    if not candidacy.is_shown_to_client:  # the client answers while the candidate is in front of them
         raise ValidationError(_("Zu dieser Person ist keine Rückmeldung mehr möglich."))
     now = timezone.now()
     candidacy.client_wants_meeting = wants_meeting

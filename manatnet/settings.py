@@ -59,9 +59,12 @@ INSTALLED_APPS = [
     "django_bootstrap5",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "axes",
+    "csp",
     "manatnet",
     "managers",
     "mandates",
@@ -70,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -79,6 +84,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff see everyone's personal data: without a second factor in this session they only reach enrolment.
+    "manatnet.second_factor.StaffSecondFactorMiddleware",
+    "manatnet.headers.NoStoreForPersonalDataMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes' own instruction).
     "axes.middleware.AxesMiddleware",
 ]
@@ -126,6 +134,24 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
+# --- Cache ----------------------------------------------------------------------------------------------------
+# Login counters (django-axes) and allauth's rate limits must be shared by every web process: Redis when it is
+# there, else a table in the database (created by migration manatnet 0001). Never a per-process memory cache.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "manatnet",
+            "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+        }
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "manatnet_cache"}
+    }
+
 # --- Accounts (django-allauth, django-axes) -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -150,12 +176,31 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "managers.forms.SignupConsentForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MANATNET] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+# Failed logins are counted per account and per client address (manatnet/logins.py) in the shared cache below;
+# an account locks after AXES_FAILURE_LIMIT failures, an address after the higher AXES_ADDRESS_FAILURE_LIMIT.
+AXES_HANDLER = "manatnet.logins.AccountAndAddressHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
-AXES_COOLOFF_TIME = 1  # hours
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_FORM_FIELD = "login"
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "50"))
+AXES_COOLOFF_TIME = 1  # hours, counted from the last failure
+AXES_USERNAME_CALLABLE = "manatnet.logins.login_identifier"
+AXES_CLIENT_IP_CALLABLE = "manatnet.logins.client_address"
+AXES_LOCKOUT_CALLABLE = "manatnet.logins.lockout_response"
 AXES_VERBOSE = False
+# The client address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT=n the n-th X-Forwarded-For entry from the right
+# (each of the n proxies in front of us appends one). Never trusted by default: a client can send the header itself.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# allauth's own limits share the cache too. Failed logins: above the axes limits, so that axes (one lock page, one
+# reset on success) decides for passwords, while this still caps guessing second-factor codes per account.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{2 * AXES_ADDRESS_FAILURE_LIMIT}/h/ip,{2 * AXES_FAILURE_LIMIT}/h/key",
+}
+# Two-factor authentication (allauth.mfa): required for staff (manatnet/second_factor.py), optional for others.
+MFA_ADAPTER = "manatnet.second_factor.SecondFactorAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "MANATNET"
+# One 30-second step either side, for phones whose clock drifts (RFC 6238, section 5.2).
+MFA_TOTP_TOLERANCE = 1
 
 # --- Internationalisation -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "de"
@@ -208,7 +253,6 @@ else:
     raise ImproperlyConfigured(f"EMAIL_URL must start with smtp://, smtps://, console:// or file://, not {EMAIL_URL!r}")
 
 # --- Celery ---------------------------------------------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -279,7 +323,14 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
-SPECTACULAR_SETTINGS = {"TITLE": "MANATNET API", "VERSION": "1.0.0", "SERVE_INCLUDE_SCHEMA": False}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MANATNET API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
 
 # --- Security (production) ------------------------------------------------------------------------------------
 if not DEBUG:
@@ -292,6 +343,46 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts only from our own origin. No inline
+# script, no inline event handler, no inline style: templates load static/js and static/css files instead.
+# "data:" images are allowed for the QR code of the authenticator enrolment and Bootstrap's SVG icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# Features no page of ours uses are switched off for the page and anything it might embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11")
 # How long personal data is kept once it has served its purpose (managers/retention.py, run daily by beat).

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from mandates import urls as mandate_urls
 from mandates.analytics_views import staff_time_to_mandate
@@ -22,10 +22,13 @@ urlpatterns = [
     path("manager/mandates/", include(mandate_urls.manager_urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
+    # The admin has no login of its own: allauth's login (lockout, second factor) is the only door.
+    path("admin/login/", views.admin_login, name="staff_login"),
     path("admin/time-to-mandate/", staff_time_to_mandate, name="staff_time_to_mandate"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI with its settings in a script file of its own (no inline script), from our static files.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 if settings.DEBUG:

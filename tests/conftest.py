@@ -1,5 +1,7 @@
 """Shared personas and test-only speed-ups. Integration tests that need a real worker opt out of eager Celery."""
 
+import uuid
+
 import pytest
 
 from tests import factories
@@ -11,6 +13,9 @@ def _fast_and_isolated(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.AXES_ENABLED = False
+    # Login counters, rate limits and used TOTP codes live in the shared cache (Redis in CI): a fresh key prefix
+    # per test keeps one test's attempts from counting against the next, without flushing anybody's Redis.
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
 
 
 @pytest.fixture

@@ -149,3 +149,45 @@ def released(mandate_obj, profile, staff, **kwargs):
     services.candidacy_release(candidacy=candidacy, by=staff)
     candidacy.refresh_from_db()
     return candidacy
+
+
+def enrol_totp(user):
+    """Give ``user`` an authenticator app (TOTP) and recovery codes, as enrolment does; returns the TOTP secret."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if existing:
+        return existing.data["secret"]
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret
+
+
+def login_with_totp(client, user, password=PASSWORD):
+    """Log ``user`` in through the real forms: password, then a code from the authenticator app (enrolled first if
+    needed). A code is accepted once, so the next of the time steps the server accepts is tried when one was used."""
+    import time
+
+    import pyotp
+
+    secret = enrol_totp(user)
+    client.logout()
+    client.get("/accounts/login/")  # the CSRF cookie, for clients that enforce CSRF checks
+
+    def csrf():
+        return client.cookies["csrftoken"].value
+
+    response = client.post(
+        "/accounts/login/", {"login": user.email, "password": password, "csrfmiddlewaretoken": csrf()}
+    )
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/2fa/authenticate/"), response
+    totp = pyotp.TOTP(secret)
+    for offset in (0, 30, -30):
+        code = totp.at(time.time() + offset)
+        response = client.post("/accounts/2fa/authenticate/", {"code": code, "csrfmiddlewaretoken": csrf()})
+        if response.status_code == 302:
+            return response
+    raise AssertionError("no TOTP code was accepted")

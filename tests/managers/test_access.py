@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from managers.models import MandateHistoryEntry
+from tests import factories
 from tests.managers.files import PDF_BYTES, upload
 
 
@@ -79,7 +80,7 @@ def test_the_owner_downloads_their_cv(client, other_cv):
 
 @pytest.mark.django_db
 def test_staff_downloads_any_cv(client, staff, other_cv):
-    client.force_login(staff)
+    factories.login_with_totp(client, staff)
     response = client.get(reverse("manager_cv_staff", args=[other_cv.public_id]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF_BYTES

@@ -12,7 +12,7 @@ def test_staff_see_likely_duplicates_by_phone_or_linkedin(client, staff):
     factories.manager("c@example.com", first_name="Carl", last_name="Link", linkedin_url="https://linkedin.com/in/c")
     factories.manager("d@example.com", first_name="Carla", last_name="Link", linkedin_url="https://linkedin.com/in/c")
     factories.manager("e@example.com", first_name="Einzel", last_name="Gänger", phone="+49 30 999")
-    client.force_login(staff)
+    factories.login_with_totp(client, staff)
     html = client.get(reverse("admin:managers_managerprofile_changelist"), {"duplicates": "yes"}).content.decode()
     for email in ["a@example.com", "b@example.com", "c@example.com", "d@example.com"]:
         assert email in html
@@ -25,7 +25,7 @@ def test_staff_open_the_cv_from_the_admin_through_the_authorising_view(client, s
     client.post(
         reverse("manager_section", args=["positioning"]), {"headline": "CFO", "summary": "x", "cv": upload("anna.pdf")}
     )
-    client.force_login(staff)
+    factories.login_with_totp(client, staff)
     html = client.get(reverse("admin:managers_managerprofile_change", args=[manager.pk])).content.decode()
     link = reverse("manager_cv_staff", args=[manager.public_id])
     assert f'href="{link}"' in html
@@ -35,7 +35,7 @@ def test_staff_open_the_cv_from_the_admin_through_the_authorising_view(client, s
 @pytest.mark.django_db
 @pytest.mark.parametrize("query", [{"status__exact": "active"}, {"availability": "stale"}, {"q": "Berger"}])
 def test_staff_filter_and_search_profiles(client, staff, manager, other_manager, query):
-    client.force_login(staff)
+    factories.login_with_totp(client, staff)
     response = client.get(reverse("admin:managers_managerprofile_changelist"), query)
     assert response.status_code == 200
     assert "manager@example.com" in response.content.decode()

@@ -34,7 +34,7 @@ def fitting_manager(skills, **fields):
 
 @pytest.fixture
 def staff_client(client, staff):
-    client.force_login(staff)
+    factories.login_with_totp(client, staff)
     return client
 
 
@@ -62,7 +62,7 @@ def test_the_changelist_action_opens_drafts(staff_client, client_contact):
 def test_the_open_button_needs_post_and_csrf(staff, client_contact):
     draft = factories.mandate(client_contact.company, status=Mandate.Status.DRAFT, opened_at=None)
     strict = Client(enforce_csrf_checks=True)
-    strict.force_login(staff)
+    factories.login_with_totp(strict, staff)
     assert strict.get(url("mandates_mandate_open", draft.pk)).status_code == 405
     assert strict.post(url("mandates_mandate_open", draft.pk)).status_code == 403
     draft.refresh_from_db()

@@ -82,7 +82,7 @@ def test_a_manager_sees_where_they_stand(seed_story):
 
 
 def test_staff_see_the_time_to_mandate_report_with_censored_counts(client, staff, seed_story):
-    client.force_login(staff)
+    factories.login_with_totp(client, staff)
     response = client.get("/admin/time-to-mandate/")
     assert response.status_code == 200
     html = response.content.decode()

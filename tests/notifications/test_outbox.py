@@ -194,7 +194,7 @@ def test_staff_can_resend_failed_rows_from_the_admin(
     Notification.objects.filter(id=row.id).update(state=failed_state, attempts=8, last_error="550 …")
     sent = reminder(manager.user, key="availability:2026-10")
     Notification.objects.filter(id=sent.id).update(state=Notification.State.SENT)
-    client.force_login(staff)
+    factories.login_with_totp(client, staff)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/admin/notifications/notification/",
@@ -211,7 +211,7 @@ def test_staff_can_resend_failed_rows_from_the_admin(
 def test_admin_lists_the_outbox_with_filters(client, staff, manager, other_manager, django_assert_max_num_queries):
     for person in (manager, other_manager):
         reminder(person.user)
-    client.force_login(staff)
+    factories.login_with_totp(client, staff)
     with django_assert_max_num_queries(15):
         response = client.get(
             "/admin/notifications/notification/", {"state": "pending", "kind": "availability_reminder"}

@@ -2,13 +2,15 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from tests import factories
+
 
 @pytest.mark.django_db
 def test_staff_can_open_every_domain_model_in_admin(client, staff):
     from django.core.management import call_command
 
     call_command("seed_demo", managers=3, mandates=2, verbosity=0)
-    client.force_login(staff)
+    factories.login_with_totp(client, staff)
     for model in admin.site._registry:
         if model._meta.app_label not in {"managers", "mandates", "notifications"}:
             continue

@@ -36,6 +36,9 @@ DEMO_PASSWORD = "manatnet-demo-2026"  # noqa: S105  (printed for the demo; never
 DEMO_DOMAIN = "demo.manatnet.example"
 
 STAFF = [("admin", "Petra", "Albrecht", True)]
+# Staff need a second factor. The demo admin's authenticator app uses this fixed secret (printed by seed_demo, so
+# the quick start works with any authenticator app); a real account enrols a random secret of its own.
+DEMO_TOTP_SECRET = "MANATNETDEMOADMINZWEIFAKTORTOTPA"  # noqa: S105  (demo data only)
 MANAGERS = [
     ("anna.berger", "Anna", "Berger"),
     ("bernd.krause", "Bernd", "Krause"),
@@ -129,6 +132,23 @@ def _user(email, first, last, *, password_hash, staff=False):
     if created:
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user, created
+
+
+def staff_second_factor(user):
+    """Enrol ``user`` with the demo TOTP secret (once) and recovery codes; returns the secret, the otpauth:// link
+    for an authenticator app and the unused recovery codes (a fresh set once all were used)."""
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+    codes = RecoveryCodes.activate(user)
+    if not codes.get_unused_codes():
+        codes.instance.delete()
+        codes = RecoveryCodes.activate(user)
+    return DEMO_TOTP_SECRET, get_adapter().build_totp_url(user, DEMO_TOTP_SECRET), codes.get_unused_codes()
 
 
 def _fill_profile(profile, rng, fake, ref, now):
@@ -311,6 +331,7 @@ def seed(*, managers=30, mandates=10, seed=2026, progress=None):
             user, was_created = _user(
                 f"{local}@{DEMO_DOMAIN}", first, last, password_hash=password_hash, staff=superuser
             )
+            staff_second_factor(user)
             staff_users.append(user)
             created["staff"] += was_created
         for i, (local, first, last) in enumerate(MANAGERS):

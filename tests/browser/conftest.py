@@ -52,15 +52,40 @@ def page(browser, live_server, settings):
     context.close()
 
 
+def totp_code(email, used=()):
+    """The current code of ``email``'s authenticator app, computed as the app would (pyotp, not our code); a code
+    in ``used`` was already spent, so the next time step the server accepts is taken instead."""
+    import time
+
+    import pyotp
+    from allauth.mfa.models import Authenticator
+
+    secret = Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP).data["secret"]
+    totp = pyotp.TOTP(secret)
+    return next(code for code in (totp.at(time.time() + d) for d in (0, 30)) if code not in used)
+
+
 @pytest.fixture
 def login(page):
-    """Log a user in through the real login form."""
+    """Log a user in through the real login form; staff (enrolled first, as every staff account is) enter the code
+    of their authenticator app on the second-factor page."""
 
     def _login(email, password):
+        from django.contrib.auth import get_user_model
+
+        from tests import factories
+
+        user = get_user_model().objects.get(email=email)
+        if user.is_staff:
+            factories.enrol_totp(user)
         page.goto("/accounts/login/")
         page.fill("input[name=login]", email)
         page.fill("input[name=password]", password)
         page.locator("main form button[type=submit]").first.click()
         page.wait_for_load_state()
+        if "/accounts/2fa/authenticate/" in page.url:
+            page.fill("input[name=code]", totp_code(email))
+            page.locator("main form button[type=submit]").first.click()
+            page.wait_for_load_state()
 
     return _login

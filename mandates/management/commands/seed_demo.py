@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
@@ -24,6 +25,12 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
         for local, *_ in demo.STAFF:
             self.stdout.write(f"  staff/admin  {local}@{demo.DEMO_DOMAIN}   http://127.0.0.1:8000/admin/")
+            user = get_user_model().objects.get(email=f"{local}@{demo.DEMO_DOMAIN}")
+            secret, link, codes = demo.staff_second_factor(user)
+            self.stdout.write(
+                f"               second factor: add the secret {secret} to an authenticator app ({link}),\n"
+                f"               or use one of these one-time recovery codes: {' '.join(codes[:3])}"
+            )
         for local, *_ in demo.MANAGERS:
             self.stdout.write(f"  manager      {local}@{demo.DEMO_DOMAIN}")
         for local, _first, _last, company, *_ in demo.CLIENTS:

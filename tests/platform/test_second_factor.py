@@ -120,3 +120,15 @@ def test_managers_and_clients_may_enrol_and_switch_it_off_again(client, persona,
     client.logout()
     response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
     assert response["Location"] == "/accounts/2fa/authenticate/"
+
+
+@pytest.mark.django_db
+def test_the_admin_never_shows_a_second_factor_secret(client, staff):
+    colleague = factories.user("kollegin@example.com", staff=True)
+    secret = factories.enrol_totp(colleague)
+    factories.login_with_totp(client, staff)
+    authenticator = Authenticator.objects.get(user=colleague, type=Authenticator.Type.TOTP)
+    page = client.get(reverse("admin:mfa_authenticator_change", args=[authenticator.pk]))
+    assert page.status_code == 200 and secret not in page.content.decode()
+    assert client.get(reverse("admin:mfa_authenticator_changelist")).status_code == 200
+    assert client.post(reverse("admin:mfa_authenticator_change", args=[authenticator.pk]), {}).status_code == 403

@@ -9,8 +9,10 @@ client gets at release) take their own copy with :func:`copy_cv` and delete it w
 
 import secrets
 import shutil
+import struct
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path
 
 import filetype
@@ -29,6 +31,7 @@ CONTENT_TYPES = {
 # A real CV as DOCX has a few dozen zip members and a few MB unpacked; far beyond that is a zip bomb.
 DOCX_MAX_MEMBERS = 500
 DOCX_MAX_UNCOMPRESSED = 50 * 1024 * 1024
+INFLATE_CHUNK = 64 * 1024
 SUBDIR = "cv"
 
 
@@ -44,24 +47,57 @@ def _display_name(name):
     return f"{safe}.{ext.lower()}"
 
 
+def _inflated_size(upload, member, budget):
+    """How many bytes ``member`` really unpacks to, counted up to just past ``budget``.
+
+    The sizes in a zip's headers are whatever the file says; a zip bomb claims a few bytes and unpacks to
+    gigabytes. So the member's deflate stream is read from its local header on and inflated in bounded chunks
+    until the stream itself ends, without looking at the claimed sizes at all.
+    """
+    upload.seek(member.header_offset)
+    header = upload.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile("no local header where the directory says")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    upload.seek(member.header_offset + 30 + name_length + extra_length)
+    if member.compress_type == zipfile.ZIP_STORED:
+        return min(member.compress_size, upload.size)  # stored bytes are in the upload itself
+    if member.compress_type != zipfile.ZIP_DEFLATED:
+        raise zipfile.BadZipFile("compression a DOCX does not use")
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    size = 0
+    while not inflater.eof and size <= budget:
+        data = inflater.unconsumed_tail or upload.read(INFLATE_CHUNK)
+        if not data:
+            raise zipfile.BadZipFile("deflate stream cut off")
+        size += len(inflater.decompress(data, INFLATE_CHUNK))
+    return size
+
+
 def _check_docx(upload):
+    rejected = ValidationError(_("Die DOCX-Datei ist ungewöhnlich aufgebaut und wurde abgelehnt."), code="cv_zip")
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
             members = archive.infolist()
-            if len(members) > DOCX_MAX_MEMBERS or sum(m.file_size for m in members) > DOCX_MAX_UNCOMPRESSED:
-                raise ValidationError(
-                    _("Die DOCX-Datei ist ungewöhnlich aufgebaut und wurde abgelehnt."), code="cv_zip"
-                )
-            names = {m.filename for m in members}
-            if any(n.startswith("/") or ".." in n.split("/") for n in names):
-                raise ValidationError(
-                    _("Die DOCX-Datei ist ungewöhnlich aufgebaut und wurde abgelehnt."), code="cv_zip"
-                )
-            if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-                raise ValidationError(_("Die Datei ist kein gültiges Word-Dokument (DOCX)."), code="cv_type")
-    except zipfile.BadZipFile:
+        if len(members) > DOCX_MAX_MEMBERS:
+            raise rejected
+        names = {m.filename for m in members}
+        if any(n.startswith("/") or ".." in n.split("/") for n in names):
+            raise rejected
+        if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+            raise ValidationError(_("Die Datei ist kein gültiges Word-Dokument (DOCX)."), code="cv_type")
+        unpacked = 0
+        for member in members:
+            size = _inflated_size(upload, member, DOCX_MAX_UNCOMPRESSED - unpacked)
+            unpacked += size
+            # Too big, or not the size the headers claim: a real Word file never lies about its sizes.
+            if unpacked > DOCX_MAX_UNCOMPRESSED or size != member.file_size:
+                raise rejected
+    except (zipfile.BadZipFile, zlib.error, EOFError, struct.error):
         raise ValidationError(_("Die Datei ist kein gültiges Word-Dokument (DOCX)."), code="cv_type") from None
+    finally:
+        upload.seek(0)
 
 
 def validate_cv(upload):

@@ -11,7 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 from .completeness import SUMMARY_MIN_CHARS
 from .cv import validate_cv
-from .models import CEFR, Country, Function, Industry, Language, ManagerProfile, MandateHistoryEntry, Region, Skill
+from .models import (
+    CEFR,
+    Country,
+    Function,
+    Industry,
+    Language,
+    ManagerProfile,
+    MandateHistoryEntry,
+    Region,
+    Skill,
+    validate_linkedin_url,
+)
 from .services import cv_remove, cv_replace, manager_register, profile_update
 
 
@@ -87,6 +98,7 @@ class PersonalForm(SectionForm):
         label=_("LinkedIn-Profil"),
         required=False,
         assume_scheme="https",
+        validators=[validate_linkedin_url],
         help_text=_("z. B. https://www.linkedin.com/in/ihr-name"),
     )
     profile_fields = ("phone", "linkedin_url")
@@ -98,12 +110,6 @@ class PersonalForm(SectionForm):
             "first_name": profile.user.first_name,
             "last_name": profile.user.last_name,
         }
-
-    def clean_linkedin_url(self):
-        url = self.cleaned_data["linkedin_url"]
-        if url and "linkedin.com/" not in url.lower():
-            raise ValidationError(_("Bitte geben Sie die Adresse Ihres LinkedIn-Profils an."))
-        return url
 
     def save(self, profile):
         data = self.cleaned_data
@@ -125,7 +131,7 @@ class PositioningForm(SectionForm):
     summary = forms.CharField(
         label=_("Zusammenfassung / USP"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=4000,
+        max_length=ManagerProfile._meta.get_field("summary").max_length,
         help_text=lazy(
             lambda: (
                 _("Was Sie auszeichnet und welche Ergebnisse Sie liefern (mindestens %(n)d Zeichen empfohlen).")
@@ -224,6 +230,7 @@ class AvailabilityForm(SectionForm):
         label=_("Verfügbar ab"),
         required=False,
         widget=DATE_WIDGET,
+        validators=ManagerProfile._meta.get_field("available_from").validators,
         help_text=_("Leer lassen, wenn Sie sofort verfügbar sind."),
     )
     days_per_week = forms.TypedChoiceField(label=_("Tage pro Woche"), choices=[(n, n) for n in range(1, 6)], coerce=int)
@@ -313,15 +320,6 @@ class HistoryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["industry"].queryset = Industry.objects.filter(parent__isnull=False)
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("started_on"), data.get("ended_on")
-        if start and start > timezone.localdate():
-            self.add_error("started_on", _("Der Beginn darf nicht in der Zukunft liegen."))
-        if start and end and end < start:
-            self.add_error("ended_on", _("Das Ende darf nicht vor dem Beginn liegen."))
-        return data
 
 
 class NotificationsForm(SectionForm):

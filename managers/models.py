@@ -7,14 +7,43 @@ app, never the other way round.
 
 import uuid
 from datetime import date
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from manatnet import limits
+
+
+def validate_linkedin_url(value):
+    """A LinkedIn address: https, on linkedin.com or one of its subdomains, no user name, password or odd port.
+
+    Checked by host, not by substring: "https://evil.example/?linkedin.com/" or "https://linkedin.com.evil.example"
+    are not LinkedIn, and neither is a link that would log the visitor in somewhere.
+    """
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        port = -1
+    host = (parts.hostname or "").lower() if port != -1 else ""
+    if (
+        parts.scheme != "https"
+        or parts.username
+        or parts.password
+        or port not in (None, 443)
+        or not (host == "linkedin.com" or host.endswith(".linkedin.com"))
+    ):
+        raise ValidationError(
+            _("Bitte geben Sie die Adresse Ihres LinkedIn-Profils an."),
+            code="linkedin",
+        )
 
 
 class Labelled(models.Model):
@@ -178,7 +207,7 @@ class ManagerProfile(models.Model):
 
     # Contact
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
-    linkedin_url = models.URLField(_("LinkedIn-Profil"), blank=True)
+    linkedin_url = models.URLField(_("LinkedIn-Profil"), blank=True, validators=[validate_linkedin_url])
     city = models.CharField(_("Wohnort"), max_length=100, blank=True)
     postal_code = models.CharField(_("PLZ"), max_length=10, blank=True)
     country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("Land"))
@@ -188,7 +217,7 @@ class ManagerProfile(models.Model):
 
     # Positioning
     headline = models.CharField(_("Kurzprofil"), max_length=160, blank=True)
-    summary = models.TextField(_("Zusammenfassung / USP"), blank=True)
+    summary = limits.bounded_text(_("Zusammenfassung / USP"), max_length=4000, blank=True)
     functions = models.ManyToManyField(Function, blank=True, verbose_name=_("Funktionen"))
     industries = models.ManyToManyField(Industry, blank=True, verbose_name=_("Branchen"))
     skills = models.ManyToManyField(Skill, blank=True, verbose_name=_("Kompetenzen"))
@@ -202,13 +231,22 @@ class ManagerProfile(models.Model):
     )
 
     # Availability and rate
-    available_from = models.DateField(_("Verfügbar ab"), null=True, blank=True)
+    available_from = models.DateField(
+        _("Verfügbar ab"),
+        null=True,
+        blank=True,
+        validators=[limits.not_before_earliest(), limits.within_five_years()],
+    )
     days_per_week = models.PositiveSmallIntegerField(
         _("Tage pro Woche"), default=5, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     availability_confirmed_at = models.DateTimeField(_("Verfügbarkeit bestätigt am"), null=True, blank=True)
-    day_rate_min = models.PositiveIntegerField(_("Tagessatz minimal (EUR)"), null=True, blank=True)
-    day_rate_target = models.PositiveIntegerField(_("Tagessatz Ziel (EUR)"), null=True, blank=True)
+    day_rate_min = models.PositiveIntegerField(
+        _("Tagessatz minimal (EUR)"), null=True, blank=True, validators=limits.day_rate_bounds()
+    )
+    day_rate_target = models.PositiveIntegerField(
+        _("Tagessatz Ziel (EUR)"), null=True, blank=True, validators=limits.day_rate_bounds()
+    )
 
     # CV: stored under PRIVATE_MEDIA_ROOT with a random name, served only by an authorising view.
     cv_file = models.CharField(max_length=200, blank=True, editable=False)
@@ -306,9 +344,11 @@ class MandateHistoryEntry(models.Model):
     company = models.CharField(_("Unternehmen (oder Beschreibung)"), max_length=160, blank=True)
     industry = models.ForeignKey(Industry, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("Branche"))
     company_size = models.CharField(_("Unternehmensgröße"), max_length=2, choices=CompanySize.choices, blank=True)
-    started_on = models.DateField(_("Von"))
-    ended_on = models.DateField(_("Bis"), null=True, blank=True)
-    outcome = models.TextField(_("Ergebnis"), blank=True)
+    started_on = models.DateField(_("Von"), validators=[limits.not_before_earliest(), limits.not_after_today()])
+    ended_on = models.DateField(
+        _("Bis"), null=True, blank=True, validators=[limits.not_before_earliest(), limits.within_ten_years()]
+    )
+    outcome = limits.bounded_text(_("Ergebnis"), max_length=2000, blank=True)
 
     class Meta:
         ordering = ["-started_on", "id"]
@@ -317,6 +357,10 @@ class MandateHistoryEntry(models.Model):
 
     def __str__(self):
         return f"{self.role} ({self.started_on:%Y})"
+
+    def clean(self):
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": _("Das Ende darf nicht vor dem Beginn liegen.")})
 
 
 class PrivacyConsent(models.Model):

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from manatnet import limits
+
 from .cv import delete_cv_file
 from .cv import store_cv as cv_store
 from .models import LanguageSkill, ManagerProfile, ManagerStatusChange, MandateHistoryEntry, PrivacyConsent
@@ -59,6 +61,7 @@ def profile_update(*, profile, fields=None, relations=None, user_fields=None, at
     for name, value in fields.items():
         setattr(profile, name, value)
     if fields:
+        limits.clean_only(profile, *fields)
         profile.save(update_fields=list(fields))
     for name, values in (relations or {}).items():
         getattr(profile, name).set(values)

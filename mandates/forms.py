@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from managers.models import CEFR, Function, Industry, Language, Region, Skill
+from manatnet import limits
 
-from .models import Candidacy, ClientContact, DeclineReason, Mandate
+from .models import Candidacy, ClientContact, DeclineReason, Mandate, Placement
 
 
 class ClientFeedbackForm(forms.Form):
@@ -78,7 +79,9 @@ class ClientViewForm(forms.Form):
     note_for_client = forms.CharField(
         label=_("Unsere Einschätzung"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    client_price = forms.IntegerField(label=_("Tagessatz für den Kunden (EUR)"), required=False, min_value=0)
+    client_price = forms.IntegerField(
+        label=_("Tagessatz für den Kunden (EUR)"), required=False, min_value=0, max_value=limits.MAX_DAY_RATE
+    )
     show_score_to_client = forms.BooleanField(label=_("Punktzahl zeigen"), required=False)
 
 
@@ -92,10 +95,17 @@ class ConsentRequestForm(forms.Form):
 
 class PlacementForm(forms.Form):
     starts_on = forms.DateField(
-        label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Start"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=Placement._meta.get_field("starts_on").validators,
     )
-    manager_day_rate = forms.IntegerField(label=_("Tagessatz des Managers (EUR)"), min_value=0)
-    client_day_rate = forms.IntegerField(label=_("Tagessatz für den Kunden (EUR)"), min_value=0)
+    manager_day_rate = forms.IntegerField(
+        label=_("Tagessatz des Managers (EUR)"), min_value=0, max_value=limits.MAX_DAY_RATE
+    )
+    client_day_rate = forms.IntegerField(
+        label=_("Tagessatz für den Kunden (EUR)"), min_value=0, max_value=limits.MAX_DAY_RATE
+    )
 
 
 class MandateAdminForm(forms.ModelForm):
@@ -142,7 +152,9 @@ class PoolSearchForm(forms.Form):
     available_by = forms.DateField(
         label=_("Verfügbar bis"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    max_rate = forms.IntegerField(label=_("Tagessatz höchstens (EUR)"), required=False, min_value=0)
+    max_rate = forms.IntegerField(
+        label=_("Tagessatz höchstens (EUR)"), required=False, min_value=0, max_value=limits.MAX_DAY_RATE
+    )
     mandate = forms.ModelChoiceField(
         label=_("Für Mandat"),
         queryset=Mandate.objects.open().select_related("company"),

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from managers.models import CEFR, Function, Industry, Language, ManagerProfile, Region, Skill
+from manatnet import limits
 
 from .matching import DEFAULT_WEIGHTS, percent
 
@@ -31,7 +32,7 @@ class ClientCompany(models.Model):
     name = models.CharField(_("Name"), max_length=160, unique=True)
     city = models.CharField(_("Ort"), max_length=100, blank=True)
     industry = models.ForeignKey(Industry, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("Branche"))
-    notes = models.TextField(_("Interne Notizen"), blank=True)
+    notes = limits.bounded_text(_("Interne Notizen"), max_length=10000, blank=True)
     margin_pct = models.PositiveSmallIntegerField(
         _("Marge (%)"),
         default=20,
@@ -108,15 +109,18 @@ class Mandate(models.Model):
     title = models.CharField(
         _("Titel"), max_length=160, help_text=_("Intern und für den Kunden; Interim Manager sehen ihn nie.")
     )
-    brief = models.TextField(_("Internes Briefing"), blank=True)
+    brief = limits.bounded_text(_("Internes Briefing"), max_length=10000, blank=True)
     public_title = models.CharField(
         _("Anonymer Titel"),
         max_length=160,
         blank=True,
         help_text=_("Für Interim Manager sichtbar, ohne Kundennamen, z. B. „Interim CFO im Maschinenbau“."),
     )
-    public_summary = models.TextField(
-        _("Anonyme Kurzbeschreibung"), blank=True, help_text=_("Für Interim Manager sichtbar; ohne Kundennamen.")
+    public_summary = limits.bounded_text(
+        _("Anonyme Kurzbeschreibung"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Für Interim Manager sichtbar; ohne Kundennamen."),
     )
 
     function = models.ForeignKey(Function, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("Funktion"))
@@ -131,14 +135,24 @@ class Mandate(models.Model):
     remote_share = models.PositiveSmallIntegerField(
         _("Remote-Anteil (%)"), default=0, validators=[MaxValueValidator(100)]
     )
-    start_date = models.DateField(_("Start"), null=True, blank=True)
-    start_flex_days = models.PositiveSmallIntegerField(_("Flexibilität Start (Tage)"), default=14)
-    duration_months = models.PositiveSmallIntegerField(_("Dauer (Monate)"), null=True, blank=True)
+    start_date = models.DateField(
+        _("Start"), null=True, blank=True, validators=[limits.not_before_earliest(), limits.within_five_years()]
+    )
+    start_flex_days = models.PositiveSmallIntegerField(
+        _("Flexibilität Start (Tage)"), default=14, validators=[MaxValueValidator(365)]
+    )
+    duration_months = models.PositiveSmallIntegerField(
+        _("Dauer (Monate)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
     days_per_week = models.PositiveSmallIntegerField(
         _("Tage pro Woche"), default=5, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    budget_day_rate = models.PositiveIntegerField(_("Budget Tagessatz (EUR)"), null=True, blank=True)
-    budget_tolerance_pct = models.PositiveSmallIntegerField(_("Toleranz Budget (%)"), default=10)
+    budget_day_rate = models.PositiveIntegerField(
+        _("Budget Tagessatz (EUR)"), null=True, blank=True, validators=limits.day_rate_bounds()
+    )
+    budget_tolerance_pct = models.PositiveSmallIntegerField(
+        _("Toleranz Budget (%)"), default=10, validators=[MaxValueValidator(100)]
+    )
     margin_pct = models.PositiveSmallIntegerField(
         _("Marge (%)"),
         null=True,
@@ -303,8 +317,9 @@ class Candidacy(models.Model):
     manager = models.ForeignKey(ManagerProfile, on_delete=models.CASCADE, related_name="candidacies")
     stage = models.CharField(_("Phase"), max_length=12, choices=Stage.choices, default=Stage.PROPOSED)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
-    note_for_client = models.TextField(
+    note_for_client = limits.bounded_text(
         _("Unsere Einschätzung (für den Kunden)"),
+        max_length=4000,
         blank=True,
         help_text=_("Erscheint auf der Karte des Kunden; ohne Namen und Arbeitgeber, solange nicht freigegeben."),
     )
@@ -315,6 +330,7 @@ class Candidacy(models.Model):
         _("Tagessatz für den Kunden (EUR)"),
         null=True,
         blank=True,
+        validators=limits.day_rate_bounds(),
         help_text=_("Was der Kunde angeboten bekommt; der Manager sieht diesen Preis nie."),
     )
 
@@ -343,7 +359,7 @@ class Candidacy(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
 
     client_wants_meeting = models.BooleanField(null=True, blank=True)
-    client_feedback = models.TextField(blank=True)
+    client_feedback = limits.bounded_text(_("Rückmeldung des Kunden"), max_length=2000, blank=True)
     client_feedback_at = models.DateTimeField(null=True, blank=True)
 
     # What the manager is told when not chosen: a neutral reason staff picked, optionally reworded.
@@ -503,7 +519,8 @@ class PresentationConsent(models.Model):
         _("Genannter Kunde"), max_length=160, blank=True, help_text=_("Leer: der Kunde war nicht genannt.")
     )
     wording_version = models.CharField(_("Fassung des Wortlauts"), max_length=20)
-    wording = models.TextField(_("Wortlaut"))
+    # The wording in force is written by the code (mandates/consent.py); the bound is far above it.
+    wording = limits.bounded_text(_("Wortlaut"), max_length=10000)
     withdrawn_at = models.DateTimeField(_("Widerrufen am"), null=True, blank=True)
 
     class Meta:
@@ -527,11 +544,17 @@ class Placement(models.Model):
     # SET_NULL: when a manager erases their account the placement stays, anonymous, for the statistics.
     manager = models.ForeignKey(ManagerProfile, null=True, on_delete=models.SET_NULL, related_name="placements")
     placed_at = models.DateTimeField(_("Platziert am"), default=timezone.now)
-    starts_on = models.DateField(_("Start"))
-    ends_on = models.DateField(_("Ende"), null=True, blank=True)
+    starts_on = models.DateField(_("Start"), validators=[limits.not_before_earliest(), limits.within_five_years()])
+    ends_on = models.DateField(
+        _("Ende"), null=True, blank=True, validators=[limits.not_before_earliest(), limits.within_ten_years()]
+    )
     # Both rates are required by ``placement_record``; NULL only on placements recorded before there were two.
-    manager_day_rate = models.PositiveIntegerField(_("Tagessatz des Managers (EUR)"), null=True, blank=True)
-    client_day_rate = models.PositiveIntegerField(_("Tagessatz für den Kunden (EUR)"), null=True, blank=True)
+    manager_day_rate = models.PositiveIntegerField(
+        _("Tagessatz des Managers (EUR)"), null=True, blank=True, validators=limits.day_rate_bounds()
+    )
+    client_day_rate = models.PositiveIntegerField(
+        _("Tagessatz für den Kunden (EUR)"), null=True, blank=True, validators=limits.day_rate_bounds()
+    )
 
     class Meta:
         ordering = ["-placed_at"]

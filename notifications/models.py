@@ -13,6 +13,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from manatnet import limits
+
 
 class NotificationQuerySet(models.QuerySet):
     def due(self, now=None):
@@ -117,7 +119,7 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("Gesendet am"), null=True, blank=True)
-    last_error = models.TextField(_("Letzter Fehler / Hinweis"), blank=True)
+    last_error = limits.bounded_text(_("Letzter Fehler / Hinweis"), max_length=1000, blank=True)
     # Match alerts of managers who chose a daily digest: never sent on their own, but attached to that day's
     # "match_digest" row and marked sent in the same UPDATE transaction as it.
     via_digest = models.BooleanField(_("Per Tageszusammenfassung"), default=False)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from manatnet import limits
 from notifications.services import notification_create
 
 from ..models import Candidacy, ConsentRequest, Mandate, PresentationConsent
@@ -125,6 +126,7 @@ def client_feedback(*, candidacy, user, wants_meeting, comment=""):
     now = timezone.now()
     candidacy.client_wants_meeting = wants_meeting
     candidacy.client_feedback = comment
+    limits.clean_only(candidacy, "client_feedback")
     candidacy.client_feedback_at = now
     fields = ["client_wants_meeting", "client_feedback", "client_feedback_at", "updated_at"]
     target = Stage.INTERVIEW if wants_meeting else Stage.PRESENTED

@@ -6,6 +6,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from manatnet import limits
 from notifications.services import notification_create
 
 from .. import matching
@@ -132,6 +133,7 @@ def candidacy_update_for_client(*, candidacy, note_for_client, client_price, sho
         raise ValidationError(_("Der Tagessatz für den Kunden kann nicht negativ sein."))
     candidacy.note_for_client = (note_for_client or "").strip()
     candidacy.client_price = client_price
+    limits.clean_only(candidacy, "note_for_client", "client_price")
     candidacy.show_score_to_client = bool(show_score_to_client)
     candidacy.save(update_fields=["note_for_client", "client_price", "show_score_to_client", "updated_at"])
     return candidacy

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from managers.models import ManagerProfile
 from managers.services import manager_set_status
+from manatnet import limits
 
 from ..models import Mandate, Placement
 from .stages import PLACEABLE, Stage, lock_candidacy, record_mandate_status, record_stage, withdraw_others
@@ -59,16 +60,20 @@ def placement_record(*, candidacy, by, manager_day_rate, client_day_rate, starts
         )
     now = timezone.now()
     starts_on = starts_on or mandate.start_date or timezone.localdate()
-    ends_on = add_months(starts_on, mandate.duration_months) if mandate.duration_months else None
-    placement = Placement.objects.create(
+    placement = Placement(
         mandate=mandate,
         manager=candidacy.manager,
         placed_at=now,
         starts_on=starts_on,
-        ends_on=ends_on,
         manager_day_rate=manager_day_rate,
         client_day_rate=client_day_rate,
     )
+    # Before any date arithmetic with what was typed (the year 9999 plus a mandate's months is no date).
+    limits.clean_only(placement, "starts_on", "manager_day_rate", "client_day_rate")
+    if mandate.duration_months:
+        placement.ends_on = add_months(starts_on, mandate.duration_months)
+    placement.save()
+    ends_on = placement.ends_on
     fields = record_stage(candidacy, Stage.PLACED, by, now)
     if candidacy.client_revealed_at is None:
         candidacy.client_revealed_at = now  # the placed manager works for the client: they are named to them now

@@ -1,9 +1,11 @@
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from managers.cv import DOCX_MAX_MEMBERS, validate_cv
-from tests.managers.files import EXE_BYTES, PDF_BYTES, PNG_BYTES, docx_bytes, upload
+from tests.managers.files import EXE_BYTES, PDF_BYTES, PNG_BYTES, docx_bytes, lying_docx_bytes, upload
 
 FORM = {"headline": "Interim CFO für den Mittelstand", "summary": "Ich saniere Unternehmen."}
 
@@ -55,6 +57,27 @@ def test_it_rejects_a_docx_that_unpacks_to_huge_size(settings):
     with pytest.raises(ValidationError) as exc:
         validate_cv(upload("lebenslauf.docx", docx_bytes(members)))
     assert "ungewöhnlich aufgebaut" in message(exc.value)
+
+
+def test_it_rejects_a_docx_whose_headers_lie_about_the_unpacked_size():
+    """Headers and CRC claim 1 kB; the deflate stream unpacks to 60 MB. Only inflating it tells."""
+    import zipfile
+
+    bomb = lying_docx_bytes(60 * 1024 * 1024)
+    assert len(bomb) < 200_000
+    with zipfile.ZipFile(io.BytesIO(bomb)) as archive:
+        assert sum(m.file_size for m in archive.infolist()) < 2_000, "the headers really do lie"
+        assert len(archive.read("word/document.xml")) == 1000, "and a reader trusting them sees a small file"
+    with pytest.raises(ValidationError) as exc:
+        validate_cv(upload("lebenslauf.docx", bomb))
+    assert "ungewöhnlich aufgebaut" in message(exc.value)
+
+
+def test_it_rejects_a_docx_that_lies_about_sizes_even_when_small():
+    with pytest.raises(ValidationError) as exc:
+        validate_cv(upload("lebenslauf.docx", lying_docx_bytes(20_000, claimed_size=1000)))
+    assert "ungewöhnlich aufgebaut" in message(exc.value)
+    validate_cv(upload("lebenslauf.docx", docx_bytes()))  # an honest one passes
 
 
 def test_it_rejects_an_empty_file():

@@ -216,3 +216,6 @@ class PrivacyConsentAdmin(admin.ModelAdmin):
     list_filter = ["version"]
     search_fields = ["user__email"]
     readonly_fields = ["user", "version", "given_at"]
+
+    def has_add_permission(self, request):
+        return False  # consent is given by the person at sign-up, never recorded for them by staff

@@ -1,5 +1,11 @@
+"""Admin adjustments that concern every admin page: second factors never shown, autocomplete safe from bad ids."""
+
+import functools
+
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteMixin
+from django.core.exceptions import ValidationError
 
 
 class AuthenticatorAdmin(admin.ModelAdmin):
@@ -22,3 +28,27 @@ class AuthenticatorAdmin(admin.ModelAdmin):
 
 admin.site.unregister(Authenticator)
 admin.site.register(Authenticator, AuthenticatorAdmin)
+
+
+def _submitted_ids_only(optgroups):
+    """Django's autocomplete widget looks the submitted values up to show them again; a value that is no id of the
+    model (e.g. text sent by hand instead of a choice) made that lookup raise, a server error instead of the form's
+    own "select a valid choice". Values that are no id are left out of the lookup; the form still reports them."""
+
+    @functools.wraps(optgroups)
+    def wrapper(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
+        ids = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except ValidationError:
+                continue
+            ids.append(item)
+        return optgroups(self, name, ids, attr)
+
+    return wrapper
+
+
+AutocompleteMixin.optgroups = _submitted_ids_only(AutocompleteMixin.optgroups)

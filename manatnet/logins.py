@@ -40,8 +40,8 @@ def account_identifier(value):
     """The account a typed login name stands for: its e-mail address in lower case, or the typed text itself
     (normalised the same way) when no account matches, so unknown names are counted and locked alike."""
     value = str(value or "").strip().lower()
-    if not value:
-        return ""
+    if not value or len(value) > 254 or "\x00" in value:
+        return value  # no account has such a name; a NUL would not even reach PostgreSQL
     user = (
         get_user_model()
         .objects.filter(Q(email__iexact=value) | Q(username__iexact=value))

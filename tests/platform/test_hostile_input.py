@@ -15,8 +15,8 @@ from tests import factories, hostile_input, site_walk
 
 OUR_APPS = {"managers", "mandates", "notifications"}
 OUR_ADMIN = re.compile(r"^/admin/(managers|mandates|notifications)/")
-# Our own form on allauth's sign-up page (name and consent).
-ALSO = {"/accounts/signup/"}
+# Our own form on allauth's sign-up page (name and consent), and the login with our lockout behind it.
+ALSO = {"/accounts/signup/", "/accounts/login/"}
 # Pages whose only form destroys what the rest of the walk needs.
 SKIP_PAGES = re.compile(r"/delete/|/history/$")
 MESSAGE = re.compile(r'class="[^"]*\b(invalid-feedback|errorlist|errornote|alert|messagelist|success)\b')
@@ -53,7 +53,8 @@ def pour(client, page_url):
 
 
 @pytest.mark.django_db
-def test_no_input_causes_a_server_error_and_every_answer_says_something():
+def test_no_input_causes_a_server_error_and_every_answer_says_something(settings):
+    settings.AXES_ENABLED = True  # the login's lockout sees the hostile names too
     staff, manager, contact = site_walk.demo_personas()
     plain = site_walk.plain_urls()
     # The shortlists of open mandates carry the most forms (stage, note, placement with its dates and rate).

@@ -89,6 +89,7 @@ def test_every_door_names_the_same_account(rf, staff):
     }
     assert seen == {"staff@example.com"}
     assert login_identifier(request, {"email": "Nobody@Example.com"}) == "nobody@example.com"
+    assert login_identifier(request, {"login": "a\x00b@example.com"}) == "a\x00b@example.com", "no query with NUL"
 
 
 @pytest.mark.django_db

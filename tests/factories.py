@@ -191,3 +191,11 @@ def login_with_totp(client, user, password=PASSWORD):
         if response.status_code == 302:
             return response
     raise AssertionError("no TOTP code was accepted")
+
+
+def log_in(client, user):
+    """Log anyone in for a test: staff through password and authenticator code (their sessions need a second
+    factor), everyone else directly."""
+    if user.is_staff:
+        return login_with_totp(client, user)
+    client.force_login(user)

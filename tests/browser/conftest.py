@@ -65,27 +65,32 @@ def totp_code(email, used=()):
     return next(code for code in (totp.at(time.time() + d) for d in (0, 30)) if code not in used)
 
 
-@pytest.fixture
-def login(page):
-    """Log a user in through the real login form; staff (enrolled first, as every staff account is) enter the code
+def sign_in(page, email, password):
+    """Log in through the real login form; staff (enrolled first, as every staff account is) then enter the code
     of their authenticator app on the second-factor page."""
+    from django.contrib.auth import get_user_model
 
-    def _login(email, password):
-        from django.contrib.auth import get_user_model
+    from tests import factories
 
-        from tests import factories
-
-        user = get_user_model().objects.get(email=email)
-        if user.is_staff:
-            factories.enrol_totp(user)
-        page.goto("/accounts/login/")
-        page.fill("input[name=login]", email)
-        page.fill("input[name=password]", password)
+    user = get_user_model().objects.get(email=email)
+    if user.is_staff:
+        factories.enrol_totp(user)
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    if "/accounts/2fa/authenticate/" in page.url:
+        page.fill("input[name=code]", totp_code(email))
         page.locator("main form button[type=submit]").first.click()
         page.wait_for_load_state()
-        if "/accounts/2fa/authenticate/" in page.url:
-            page.fill("input[name=code]", totp_code(email))
-            page.locator("main form button[type=submit]").first.click()
-            page.wait_for_load_state()
+
+
+@pytest.fixture
+def login(page):
+    """Log a user in through the real forms (see :func:`sign_in`)."""
+
+    def _login(email, password):
+        sign_in(page, email, password)
 
     return _login

@@ -9,6 +9,7 @@ import pytest
 
 from mandates import demo
 from tests import site_walk
+from tests.browser.conftest import sign_in
 
 SKIP = re.compile(r"/download/|/cv/$|/api/schema/|/logout/|/i18n/setlang/|/autocomplete/|/jsi18n/")
 
@@ -46,21 +47,11 @@ def test_no_page_violates_the_content_security_policy(reference_data, browser, l
     settings.SITE_URL = live_server.url
 
     def session(email):
-        from tests.browser.conftest import totp_code
-
         context = browser.new_context(locale="de-DE", base_url=live_server.url)
         context.set_default_timeout(15_000)
         page = context.new_page()
         if email:
-            page.goto("/accounts/login/")
-            page.fill("input[name=login]", email)
-            page.fill("input[name=password]", demo.DEMO_PASSWORD)
-            page.locator("main form button[type=submit]").first.click()
-            page.wait_for_load_state()
-            if "/accounts/2fa/authenticate/" in page.url:
-                page.fill("input[name=code]", totp_code(email))
-                page.locator("main form button[type=submit]").first.click()
-                page.wait_for_load_state()
+            sign_in(page, email, demo.DEMO_PASSWORD)
         return context, page
 
     total = 0

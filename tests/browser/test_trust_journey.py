@@ -17,6 +17,7 @@ from managers.models import MandateHistoryEntry
 from mandates.models import Candidacy, Mandate
 from notifications.tasks import drain_outbox
 from tests import factories
+from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD
 from tests.managers.files import PDF_BYTES
 
@@ -44,11 +45,7 @@ def persona(browser, live_server, email):
     context.set_default_timeout(15_000)
     page = context.new_page()
     if email:
-        page.goto("/accounts/login/")
-        page.fill("input[name=login]", email)
-        page.fill("input[name=password]", PASSWORD)
-        page.locator("main form button[type=submit]").first.click()
-        page.wait_for_load_state()
+        sign_in(page, email, PASSWORD)
     return page
 
 

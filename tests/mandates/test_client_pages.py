@@ -88,10 +88,7 @@ def test_an_unpresented_candidate_is_invisible_even_by_id(client, client_contact
 @pytest.mark.parametrize("persona", ["manager", "staff", "outsider"])
 def test_people_without_a_client_account_see_no_client_mandate(client, setup, persona, request):
     user = request.getfixturevalue(persona)
-    if persona == "staff":
-        factories.login_with_totp(client, user)  # staff pass their second factor first
-    else:
-        client.force_login(user.user if hasattr(user, "user") else user)
+    factories.log_in(client, user.user if hasattr(user, "user") else user)
     assert client.get(reverse("client_mandate_detail", args=[setup["mandate"].pk])).status_code == 404
     assert client.get(reverse("client_candidate", args=[setup["shown"].pk])).status_code == 404
 

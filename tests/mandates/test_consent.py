@@ -136,7 +136,7 @@ def test_the_manager_answers_in_the_app_under_anfragen(client, candidacy, manage
 def test_nobody_else_can_answer_a_managers_request(client, candidacy, other_manager, client_contact, staff):
     request = services.consent_request_send(candidacy=candidacy, by=staff)
     for user in (other_manager.user, client_contact.user, staff):
-        client.force_login(user)
+        factories.log_in(client, user)
         assert client.post(reverse("manager_consent_answer", args=[request.pk]), {"agreed": "yes"}).status_code == 404
     assert not PresentationConsent.objects.exists()
 
@@ -184,7 +184,7 @@ def test_withdrawing_consent_takes_a_presented_candidate_away_from_the_client(ma
 
 def test_staff_see_the_consent_on_the_shortlist_and_in_the_admin(client, mandate, manager, staff):
     candidacy = factories.consented(mandate, manager, staff)
-    client.force_login(staff)
+    factories.login_with_totp(client, staff)
     shortlist = client.get(reverse("admin:mandates_mandate_shortlist", args=[mandate.pk])).content.decode()
     assert "Eigene Antwort „Ich bin interessiert“" in shortlist
     change = client.get(reverse("admin:mandates_candidacy_change", args=[candidacy.pk])).content.decode()

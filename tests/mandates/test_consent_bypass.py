@@ -32,7 +32,7 @@ def unconsented(mandate, manager, staff):
 
 @pytest.fixture
 def staff_client(client, staff):
-    client.force_login(staff)
+    factories.login_with_totp(client, staff)
     return client
 
 
@@ -164,7 +164,7 @@ def test_staff_without_the_candidacy_permission_cannot_release_or_ask(client, ma
     consultant.is_staff = True
     consultant.save()
     consultant.user_permissions.add(*Permission.objects.filter(codename__in=["view_mandate", "change_mandate"]))
-    client.force_login(consultant)
+    factories.login_with_totp(client, consultant)
     for action in ("release", "consent"):
         response = client.post(reverse("admin:mandates_candidacy_action", args=[candidacy.pk, action]))
         assert response.status_code == 404, action

@@ -56,7 +56,7 @@ def test_the_database_refuses_moving_a_mandate_or_contact_away_from_its_company(
 
 def test_the_admin_offers_only_the_companys_contacts(client, staff, mandate, client_contact, other_client_contact):
     colleague = factories.client_contact("kollegin@example.com", company_obj=client_contact.company)
-    client.force_login(staff)
+    factories.login_with_totp(client, staff)
     page = client.get(reverse("admin:mandates_mandate_change", args=[mandate.pk])).content.decode()
     select = page[page.index('name="contacts"') : page.index("</select>", page.index('name="contacts"'))]
     assert f'value="{client_contact.pk}"' in select and f'value="{colleague.pk}"' in select
@@ -85,7 +85,7 @@ def _change_data(mandate, **overrides):
 
 
 def test_the_admin_form_refuses_a_foreign_contact_with_a_message(client, staff, mandate, other_client_contact):
-    client.force_login(staff)
+    factories.login_with_totp(client, staff)
     response = client.post(
         reverse("admin:mandates_mandate_change", args=[mandate.pk]),
         _change_data(mandate, contacts=[other_client_contact.pk]),
@@ -99,7 +99,7 @@ def test_the_admin_moves_a_mandate_with_its_contacts_to_another_company(
     client, staff, mandate, client_contact, other_client_contact
 ):
     mandate.contacts.add(client_contact)
-    client.force_login(staff)
+    factories.login_with_totp(client, staff)
     response = client.post(
         reverse("admin:mandates_mandate_change", args=[mandate.pk]),
         _change_data(mandate, company=other_client_contact.company_id, contacts=[other_client_contact.pk]),

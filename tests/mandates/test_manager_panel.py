@@ -90,10 +90,7 @@ def test_answers_for_closed_or_draft_mandates_are_404(client, fitting, skills):
 @pytest.mark.parametrize("persona", ["client_contact", "staff", "outsider"])
 def test_only_managers_can_answer(client, mandate, persona, request):
     user = request.getfixturevalue(persona)
-    if persona == "staff":
-        factories.login_with_totp(client, user)  # staff pass their second factor first
-    else:
-        client.force_login(getattr(user, "user", user))
+    factories.log_in(client, getattr(user, "user", user))
     assert client.post(reverse("manager_mandate_respond", args=[mandate.pk]), {"interested": "yes"}).status_code == 404
 
 

@@ -55,7 +55,7 @@ def test_the_same_match_shows_95_everywhere(client, staff, match):
     dashboard = client.get(reverse("manager_dashboard")).content.decode()
     assert "95 / 100" in dashboard and "96" not in re.sub(r"<[^>]+>", " ", dashboard)
 
-    client.force_login(staff)
+    factories.login_with_totp(client, staff)
     ranking = client.get(reverse("admin:mandates_mandate_ranking", args=[mandate.pk])).content.decode()
     assert '<td class="mn-score">95</td>' in ranking
     client.post(reverse("admin:mandates_mandate_add_candidate", args=[mandate.pk]), {"manager": profile.pk})

@@ -82,7 +82,8 @@ def test_a_far_future_placement_date_is_refused_with_a_message(client, staff, ma
     factories.login_with_totp(client, staff)
     url = reverse("admin:mandates_candidacy_action", args=[candidacy.pk, "place"])
     for day in ("9999-12-31", "31.12.9999", "1900-01-01"):
-        response = client.post(url, {f"p{candidacy.pk}-starts_on": day, f"p{candidacy.pk}-day_rate": "1200"})
+        rates = {f"p{candidacy.pk}-manager_day_rate": "1000", f"p{candidacy.pk}-client_day_rate": "1200"}
+        response = client.post(url, {f"p{candidacy.pk}-starts_on": day, **rates})
         assert response.status_code == 400, day
         assert "Die Änderung wurde nicht gespeichert" in response.content.decode()
     assert not Placement.objects.exists()
@@ -90,7 +91,9 @@ def test_a_far_future_placement_date_is_refused_with_a_message(client, staff, ma
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.placement_record(candidacy=candidacy, by=staff, starts_on=date(9999, 12, 31))
+        services.placement_record(
+            candidacy=candidacy, by=staff, starts_on=date(9999, 12, 31), manager_day_rate=1000, client_day_rate=1200
+        )
     assert Candidacy.objects.get(pk=candidacy.pk).stage != Candidacy.Stage.PLACED
 
 

@@ -4,6 +4,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from manatnet import audit
+from manatnet.admin import PersonAdmin
+
 from .models import (
     Country,
     ErasedManagerRecord,
@@ -141,7 +144,10 @@ class LikelyDuplicateFilter(admin.SimpleListFilter):
 
 
 @admin.register(ManagerProfile)
-class ManagerProfileAdmin(admin.ModelAdmin):
+class ManagerProfileAdmin(PersonAdmin):
+    """A manager's whole profile. Every time staff open it, the audit log records who saw whose profile; the CV
+    link is there only for staff allowed to download CVs (``managers.view_manager_cv``)."""
+
     list_display = ["display_name", "email", "headline", "status", "available_from", "day_rate_target", "registered_at"]
     list_filter = ["status", AvailabilityFilter, "functions", "industries", "accepted_regions", LikelyDuplicateFilter]
     search_fields = [
@@ -181,6 +187,23 @@ class ManagerProfileAdmin(admin.ModelAdmin):
             {"fields": ["cv_link", "cv_uploaded_at", "notify_matches", "email_language"]},
         ),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.has_perm("managers.view_manager_cv"):
+            return fieldsets
+        return [
+            (name, {**options, "fields": ["cv_original_name" if f == "cv_link" else f for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "cv_original_name"]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            audit.record(audit.Action.PROFILE_VIEWED, actor=request.user, subject=obj.user_id, target=obj)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     @admin.display(description=_("E-Mail"), ordering="user__email")
     def email(self, obj):

@@ -271,6 +271,7 @@ class ManagerProfile(models.Model):
         verbose_name = _("Interim Manager")
         verbose_name_plural = _("Interim Manager")
         indexes = [models.Index(fields=["status", "available_from"])]
+        permissions = [("view_manager_cv", _("Lebenslauf eines Managers herunterladen"))]
 
     def __str__(self):
         return self.display_name
@@ -398,3 +399,8 @@ class ErasedManagerRecord(models.Model):
 
     def __str__(self):
         return f"{self.registered_at:%Y-%m} → {self.ended_at:%Y-%m-%d}"
+
+    @staticmethod
+    def month_of(moment):
+        """The month as the platform counts it (local time), so a registration at 00:30 on the 1st stays in it."""
+        return timezone.localtime(moment).replace(day=1, hour=0, minute=0, second=0, microsecond=0)

@@ -1,4 +1,5 @@
-"""Storage limitation (GDPR Art. 5(1)(e)): personal data that has served its purpose is deleted on a schedule.
+"""Storage limitation (GDPR Art. 5(1)(e)) for manager accounts: what has served its purpose is deleted on a
+schedule, by the daily retention job (``manatnet.privacy.retention_apply``; every app registers its own purges).
 
 The periods are settings (``RETENTION_*``) because they belong in the provider's privacy notice; the defaults are
 conservative. Erasing a manager goes through ``manager_erase`` so statistics keep an anonymous row, exactly as
@@ -11,9 +12,8 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 
-from notifications.models import Notification
+from manatnet import privacy
 
 from .erasure import manager_erase
 from .models import ManagerProfile
@@ -30,30 +30,18 @@ def unconfirmed_signups(now):
     )
 
 
-def retention_apply(*, now=None):
-    """Delete what is past its retention period; return how many of each kind went."""
-    from axes.models import AccessFailureLog, AccessLog
+@privacy.purge("unconfirmed_signups")
+def purge_unconfirmed_signups(now):
+    return unconfirmed_signups(now).delete()[0]
 
-    now = now or timezone.now()
-    counts = {}
-    counts["unconfirmed_signups"], _ = unconfirmed_signups(now).delete()
 
+@privacy.purge("left_managers")
+def purge_left_managers(now):
+    """Managers who left more than RETENTION_LEFT_MANAGER_DAYS ago are erased (an anonymous row stays)."""
     left_before = now - timedelta(days=settings.RETENTION_LEFT_MANAGER_DAYS)
     gone = ManagerProfile.objects.filter(status=ManagerProfile.Status.LEFT, status_changed_at__lt=left_before)
-    counts["left_managers"] = 0
-    for profile in gone.iterator():
+    erased = 0
+    for profile in gone.select_related("user").iterator():
         manager_erase(profile=profile, at=now)
-        counts["left_managers"] += 1
-
-    notified_before = now - timedelta(days=settings.RETENTION_NOTIFICATION_DAYS)
-    counts["notifications"], _ = Notification.objects.filter(
-        created_at__lt=notified_before,
-        state__in=[Notification.State.SENT, Notification.State.FAILED, Notification.State.SKIPPED],
-    ).delete()
-
-    logged_before = now - timedelta(days=settings.RETENTION_LOGIN_LOG_DAYS)
-    counts["login_logs"] = (
-        AccessLog.objects.filter(attempt_time__lt=logged_before).delete()[0]
-        + AccessFailureLog.objects.filter(attempt_time__lt=logged_before).delete()[0]
-    )
-    return counts
+        erased += 1
+    return erased

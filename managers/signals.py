@@ -3,15 +3,13 @@
 ``profile_changed`` is sent after the transaction that changed a profile has committed, with ``profile_id``:
 search indexing and re-matching (in ``mandates``) connect receivers to it.
 
-``export_requested`` lets apps that hold data about a manager add it to the GDPR export without ``managers``
-importing them: a receiver gets ``profile`` and returns ``(section_name, json_serialisable_data)`` or ``None``.
+(Apps add what they hold about a person to the GDPR export by declaring their models with ``manatnet.privacy``.)
 """
 
 import django.dispatch
 from django.db import transaction
 
 profile_changed = django.dispatch.Signal()
-export_requested = django.dispatch.Signal()
 
 
 def send_profile_changed_on_commit(profile):

@@ -53,10 +53,3 @@ def availability_reminders_create(*, now=None):
 def send_availability_reminders():
     return availability_reminders_create()
 
-
-@shared_task
-def apply_retention():
-    """Daily: delete personal data past its retention period (managers/retention.py)."""
-    from .retention import retention_apply
-
-    return retention_apply()

@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from manatnet import audit
+from manatnet.staff import staff_view
+
 from . import forms
 from .access import get_own_history_entry, get_own_profile, get_profile_for_staff
 from .cv import cv_response
@@ -253,9 +256,12 @@ def cv_download(request):
     return cv_response(get_own_profile(request.user))
 
 
-@login_required
+@staff_view("managers.view_manager_cv")
 def cv_download_staff(request, public_id):
-    return cv_response(get_profile_for_staff(request.user, public_id))
+    profile = get_profile_for_staff(request.user, public_id)
+    response = cv_response(profile)
+    audit.record(audit.Action.CV_DOWNLOADED, actor=request.user, subject=profile.user_id, target=profile)
+    return response
 
 
 @login_required
@@ -340,7 +346,7 @@ def data_export(request):
     profile = get_own_profile(request.user)
     form = forms.PasswordConfirmForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        response = HttpResponse(manager_export_zip(profile), content_type="application/zip")
+        response = HttpResponse(manager_export_zip(profile, by=request.user), content_type="application/zip")
         filename = f"manatnet-daten-{timezone.localdate():%Y-%m-%d}.zip"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "private, no-store"
@@ -353,7 +359,7 @@ def account_delete(request):
     profile = get_own_profile(request.user)
     form = forms.EraseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        manager_erase(profile=profile)
+        manager_erase(profile=profile, by=request.user)
         logout(request)
         messages.success(request, _("Ihr Konto und alle Ihre Daten wurden gelöscht. Alles Gute!"))
         return redirect("home")

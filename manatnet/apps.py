@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class ManatnetConfig(AppConfig):
-    """The project package as an app: start-up checks, the cache table migration, login and second-factor hooks."""
+    """The project package as an app: start-up checks, the cache table migration, login and second-factor hooks,
+    the audit log and the declarations of personal data held by Django's, allauth's and django-axes' models."""
 
     name = "manatnet"
     verbose_name = "MANATNET"
@@ -11,7 +12,7 @@ class ManatnetConfig(AppConfig):
         from allauth.account.signals import password_reset
         from allauth.mfa.signals import authenticator_added
 
-        from . import checks  # noqa: F401  (registers the checks)
+        from . import checks, personal_data  # noqa: F401  (register the checks and the declarations)
         from .logins import unlock_after_password_reset
         from .second_factor import record_enrolment
 

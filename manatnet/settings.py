@@ -314,7 +314,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=30),
     },
     # GDPR storage limitation: what has served its purpose is deleted (RETENTION_* settings below).
-    "apply-retention": {"task": "managers.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},
+    "apply-retention": {"task": "manatnet.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},
 }
 
 # --- REST API -------------------------------------------------------------------------------------------------
@@ -385,11 +385,16 @@ PERMISSIONS_POLICY = {
 }
 
 PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11")
-# How long personal data is kept once it has served its purpose (managers/retention.py, run daily by beat).
+# How long personal data is kept once it has served its purpose (every app's purges, manatnet.privacy, run daily
+# by beat).
 RETENTION_UNCONFIRMED_SIGNUP_DAYS = int(os.environ.get("RETENTION_UNCONFIRMED_SIGNUP_DAYS", "14"))
 RETENTION_LEFT_MANAGER_DAYS = int(os.environ.get("RETENTION_LEFT_MANAGER_DAYS", "730"))
 RETENTION_NOTIFICATION_DAYS = int(os.environ.get("RETENTION_NOTIFICATION_DAYS", "365"))
 RETENTION_LOGIN_LOG_DAYS = int(os.environ.get("RETENTION_LOGIN_LOG_DAYS", "90"))
+# A client's comment on a candidate, counted from the day the mandate closed.
+RETENTION_CLIENT_COMMENT_DAYS = int(os.environ.get("RETENTION_CLIENT_COMMENT_DAYS", "365"))
+# The audit log and the admin's change log: three years, the regular limitation period for claims (BGB § 195).
+RETENTION_AUDIT_DAYS = int(os.environ.get("RETENTION_AUDIT_DAYS", "1095"))
 
 LOGGING = {
     "version": 1,

@@ -33,7 +33,7 @@ def client_shown_candidacies(user):
 
 def with_client_profile(candidacies):
     """Everything ``presenters.client_candidate_view`` reads, in a fixed number of queries."""
-    return candidacies.select_related("mandate", "manager__user", "manager__home_region").prefetch_related(
+    return candidacies.select_related("mandate__company", "manager__user", "manager__home_region").prefetch_related(
         "manager__functions",
         "manager__industries",
         "manager__skills",

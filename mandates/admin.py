@@ -1,13 +1,14 @@
 """Staff work on mandates in the admin: the structured brief, opening, ranking, pool search, shortlist, placement.
 
-The extra pages are plain views wrapped in ``admin.site.admin_view`` (staff login, CSRF, never cached); every
-change is a POST that calls one function of ``mandates.services``.
+The extra pages are plain views wrapped in ``admin.site.admin_view`` (staff login, CSRF, never cached), each
+declaring the permissions it needs with ``manatnet.staff.staff_view``; every change is a POST that calls one
+function of ``mandates.services``.
 """
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from managers.models import ManagerProfile
+from manatnet.admin import PersonAdmin
+from manatnet.staff import permission_method, staff_view
 
 from . import services
 from .forms import (
@@ -42,18 +45,6 @@ from .models import (
 )
 from .presenters import explanation
 
-
-def post_only(method):
-    """``require_POST`` for admin methods (the decorator itself expects ``request`` as first argument)."""
-
-    def wrapper(self, request, *args, **kwargs):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        return method(self, request, *args, **kwargs)
-
-    return wrapper
-
-
 RANKING_PAGE = 20
 RANKING_MAX = 200
 POOL_PAGE = 50
@@ -75,7 +66,7 @@ class ClientCompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClientContact)
-class ClientContactAdmin(admin.ModelAdmin):
+class ClientContactAdmin(PersonAdmin):
     list_display = ["__str__", "company", "position", "email_language"]
     list_filter = ["company"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "company__name"]
@@ -241,11 +232,21 @@ class MandateAdmin(admin.ModelAdmin):
         self._close(request, queryset, Mandate.Status.CANCELLED)
 
     # --- Extra pages --------------------------------------------------------------------------------------------
+    # Each declares the permissions it needs (manatnet.staff.staff_view); the permission walk finds them all.
 
     def get_urls(self):
         def wrap(view):
             return self.admin_site.admin_view(view)
 
+        candidacy_actions = [
+            ("up", self.candidacy_up_view),
+            ("down", self.candidacy_down_view),
+            ("move", self.candidacy_move_view),
+            ("client", self.candidacy_client_view),
+            ("consent", self.candidacy_consent_view),
+            ("place", self.candidacy_place_view),
+            ("release", self.candidacy_release_view),
+        ]
         custom = [
             path("pool/", wrap(self.pool_view), name="mandates_mandate_pool"),
             path("<int:pk>/open/", wrap(self.open_view), name="mandates_mandate_open"),
@@ -253,16 +254,16 @@ class MandateAdmin(admin.ModelAdmin):
             path("<int:pk>/candidates/add/", wrap(self.add_candidate_view), name="mandates_mandate_add_candidate"),
             path("<int:pk>/shortlist/", wrap(self.shortlist_view), name="mandates_mandate_shortlist"),
             path("<int:pk>/shortlist/send/", wrap(self.send_view), name="mandates_mandate_send"),
-            path("candidacy/<int:cid>/<str:action>/", wrap(self.candidacy_view), name="mandates_candidacy_action"),
+            *[
+                path(f"candidacy/<int:cid>/{action}/", wrap(view), name=f"mandates_candidacy_{action}")
+                for action, view in candidacy_actions
+            ],
         ]
         return custom + super().get_urls()
 
-    def _mandate(self, request, pk, *, change=False):
-        mandate = get_object_or_404(Mandate.objects.select_related("company", "function", "region"), pk=pk)
-        allowed = self.has_change_permission(request, mandate) if change else self.has_view_permission(request, mandate)
-        if not allowed:
-            raise Http404
-        return mandate
+    @staticmethod
+    def _mandate(pk):
+        return get_object_or_404(Mandate.objects.select_related("company", "function", "region"), pk=pk)
 
     def _context(self, request, mandate, title, **extra):
         return {
@@ -286,9 +287,9 @@ class MandateAdmin(admin.ModelAdmin):
     def _error(request, exc):
         messages.error(request, " ".join(exc.messages))
 
-    @post_only
+    @staff_view("mandates.change_mandate", methods=["POST"])
     def open_view(self, request, pk):
-        mandate = self._mandate(request, pk, change=True)
+        mandate = self._mandate(pk)
         try:
             services.mandate_open(mandate=mandate, by=request.user)
         except ValidationError as exc:
@@ -297,10 +298,11 @@ class MandateAdmin(admin.ModelAdmin):
             messages.success(request, _("Mandat eröffnet. Das Ranking ist bereit."))
         return redirect("admin:mandates_mandate_ranking", pk)
 
+    @staff_view("mandates.view_mandate", "managers.view_managerprofile")
     def ranking_view(self, request, pk):
         from .search import rank
 
-        mandate = self._mandate(request, pk)
+        mandate = self._mandate(pk)
         try:
             limit = max(1, min(RANKING_MAX, int(request.GET.get("limit", RANKING_PAGE))))
         except ValueError:
@@ -328,9 +330,9 @@ class MandateAdmin(admin.ModelAdmin):
         weights = mandate.weights()
         return [(WEIGHT_LABELS[key], weights[key], DEFAULT_WEIGHTS[key]) for key in DEFAULT_WEIGHTS]
 
-    @post_only
+    @staff_view("mandates.add_candidacy", methods=["POST"])
     def add_candidate_view(self, request, pk):
-        mandate = self._mandate(request, pk, change=True)
+        mandate = self._mandate(pk)
         profile = get_object_or_404(ManagerProfile.objects.select_related("user"), pk=request.POST.get("manager"))
         try:
             candidacy = services.candidacy_add(mandate=mandate, manager=profile, by=request.user)
@@ -376,8 +378,12 @@ class MandateAdmin(admin.ModelAdmin):
         ]
         return forms
 
-    def shortlist_view(self, request, pk, bound=None, status=200):
-        mandate = self._mandate(request, pk)
+    @staff_view("mandates.view_mandate", "mandates.view_candidacy")
+    def shortlist_view(self, request, pk):
+        return self._shortlist(request, pk)
+
+    def _shortlist(self, request, pk, bound=None, status=200):
+        mandate = self._mandate(pk)
         candidacies = list(
             mandate.candidacies.select_related("manager__user", "released_by").prefetch_related(
                 Prefetch("stage_changes", queryset=StageChange.objects.select_related("by")),
@@ -411,9 +417,9 @@ class MandateAdmin(admin.ModelAdmin):
         )
         return TemplateResponse(request, "admin/mandates/mandate/shortlist.html", context, status=status)
 
-    @post_only
+    @staff_view("mandates.send_shortlist", methods=["POST"])
     def send_view(self, request, pk):
-        mandate = self._mandate(request, pk, change=True)
+        mandate = self._mandate(pk)
         try:
             sent = services.shortlist_send(mandate=mandate, by=request.user)
         except ValidationError as exc:
@@ -424,40 +430,54 @@ class MandateAdmin(admin.ModelAdmin):
             )
         return redirect("admin:mandates_mandate_shortlist", pk)
 
-    def _candidacy(self, request, cid):
-        """A candidacy staff may act on: changing candidacies and their mandate is each a permission of its own."""
+    @staticmethod
+    def _candidacy(cid):
         candidacy = get_object_or_404(Candidacy.objects.select_related("mandate", "manager__user"), pk=cid)
-        mandate = self._mandate(request, candidacy.mandate_id, change=True)
-        if not request.user.has_perm("mandates.change_candidacy"):
-            raise Http404
-        return candidacy, mandate
+        return candidacy, reverse("admin:mandates_mandate_shortlist", args=[candidacy.mandate_id]) + f"#candidacy-{cid}"
 
-    @post_only
-    def candidacy_view(self, request, cid, action):
-        candidacy, mandate = self._candidacy(request, cid)
-        done = reverse("admin:mandates_mandate_shortlist", args=[mandate.pk]) + f"#candidacy-{cid}"
-        handlers = {
-            "move": (StageMoveForm, f"m{cid}", self._move),
-            "client": (ClientViewForm, f"k{cid}", self._client_view),
-            "consent": (ConsentRequestForm, f"r{cid}", self._request_consent),
-            "place": (PlacementForm, f"p{cid}", self._place),
-        }
-        if action in ("up", "down"):
-            services.candidacy_move_by(candidacy=candidacy, delta=-1 if action == "up" else 1)
-            return HttpResponseRedirect(done)
-        if action == "release":
-            try:
-                services.candidacy_release(candidacy=candidacy, by=request.user)
-            except ValidationError as exc:
-                self._error(request, exc)
-            else:
-                messages.success(
-                    request, _("Identität von %(name)s für den Kunden freigegeben.") % self._name(candidacy)
-                )
-            return HttpResponseRedirect(done)
-        if action not in handlers:
-            raise Http404
-        form_class, prefix, handler = handlers[action]
+    @staff_view("mandates.change_candidacy", methods=["POST"])
+    def candidacy_up_view(self, request, cid):
+        candidacy, done = self._candidacy(cid)
+        services.candidacy_move_by(candidacy=candidacy, delta=-1)
+        return HttpResponseRedirect(done)
+
+    @staff_view("mandates.change_candidacy", methods=["POST"])
+    def candidacy_down_view(self, request, cid):
+        candidacy, done = self._candidacy(cid)
+        services.candidacy_move_by(candidacy=candidacy, delta=1)
+        return HttpResponseRedirect(done)
+
+    @staff_view("mandates.release_candidate", methods=["POST"])
+    def candidacy_release_view(self, request, cid):
+        candidacy, done = self._candidacy(cid)
+        try:
+            services.candidacy_release(candidacy=candidacy, by=request.user)
+        except ValidationError as exc:
+            self._error(request, exc)
+        else:
+            messages.success(request, _("Identität von %(name)s für den Kunden freigegeben.") % self._name(candidacy))
+        return HttpResponseRedirect(done)
+
+    @staff_view("mandates.change_candidacy", methods=["POST"])
+    def candidacy_move_view(self, request, cid):
+        return self._candidacy_form(request, cid, StageMoveForm, f"m{cid}", "move", self._move)
+
+    @staff_view("mandates.change_candidacy", methods=["POST"])
+    def candidacy_client_view(self, request, cid):
+        return self._candidacy_form(request, cid, ClientViewForm, f"k{cid}", "client", self._client_view)
+
+    @staff_view("mandates.send_consent_request", methods=["POST"])
+    def candidacy_consent_view(self, request, cid):
+        return self._candidacy_form(request, cid, ConsentRequestForm, f"r{cid}", "consent", self._request_consent)
+
+    @staff_view("mandates.record_placement", methods=["POST"])
+    def candidacy_place_view(self, request, cid):
+        return self._candidacy_form(request, cid, PlacementForm, f"p{cid}", "place", self._place)
+
+    def _candidacy_form(self, request, cid, form_class, prefix, name, handler):
+        """Parse one of a shortlist row's forms and call its service; on a problem, show the shortlist again with
+        the staff member's input and the error next to it instead of losing what they typed."""
+        candidacy, done = self._candidacy(cid)
         form = form_class(request.POST, prefix=prefix)
         if form.is_valid():
             try:
@@ -467,9 +487,8 @@ class MandateAdmin(admin.ModelAdmin):
             else:
                 messages.success(request, message)
                 return HttpResponseRedirect(done)
-        # Re-render with the staff member's input and the error next to it instead of losing what they typed.
         messages.error(request, _("Die Änderung wurde nicht gespeichert, siehe unten."))
-        return self.shortlist_view(request, mandate.pk, bound=(cid, action, form), status=400)
+        return self._shortlist(request, candidacy.mandate_id, bound=(cid, name, form), status=400)
 
     @staticmethod
     def _name(candidacy):
@@ -500,11 +519,10 @@ class MandateAdmin(admin.ModelAdmin):
         services.placement_record(candidacy=candidacy, by=request.user, **data)
         return _("Platzierung von %(name)s erfasst; das Mandat ist gewonnen.") % self._name(candidacy)
 
+    @staff_view("mandates.view_mandate", "managers.view_managerprofile")
     def pool_view(self, request):
         from .search import pool_search
 
-        if not self.has_view_permission(request):
-            raise Http404
         form = PoolSearchForm(request.GET or None)
         results, total, mandate, on_list = [], None, None, set()
         if form.is_valid():
@@ -688,13 +706,17 @@ class CandidacyAdmin(admin.ModelAdmin):
         for problem in failed:
             self.message_user(request, problem, messages.ERROR)
 
+    has_send_consent_request_permission = permission_method("mandates.send_consent_request")
+    has_release_candidate_permission = permission_method("mandates.release_candidate")
+
     @admin.action(
-        description=gettext_lazy("Zustimmung zur Vorstellung anfragen (ohne Kundennamen)"), permissions=["change"]
+        description=gettext_lazy("Zustimmung zur Vorstellung anfragen (ohne Kundennamen)"),
+        permissions=["send_consent_request"],
     )
     def request_consent(self, request, queryset):
         self._each(request, queryset, services.consent_request_send, _("%(count)d Anfrage(n) gesendet."))
 
-    @admin.action(description=gettext_lazy("Identität für den Kunden freigeben"), permissions=["change"])
+    @admin.action(description=gettext_lazy("Identität für den Kunden freigeben"), permissions=["release_candidate"])
     def release_identity(self, request, queryset):
         self._each(request, queryset, services.candidacy_release, _("%(count)d Kandidat(en) freigegeben."))
 
@@ -706,6 +728,10 @@ class PlacementAdmin(admin.ModelAdmin):
     list_select_related = ["manager__user", "mandate"]
     date_hierarchy = "placed_at"
     readonly_fields = ["mandate", "manager", "placed_at"]
+
+    def has_add_permission(self, request):
+        # A placement is recorded on the shortlist (``placement_record``: stage, mandate won, rates checked).
+        return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -9,7 +9,7 @@ class MandatesConfig(AppConfig):
     def ready(self):
         from managers.signals import profile_changed
 
-        from . import receivers  # noqa: F401  (connects the search index maintenance)
+        from . import personal_data, receivers  # noqa: F401  (declares personal data; connects the index upkeep)
         from .rematch import enqueue_rematch
 
         # Re-match an edited profile against open mandates (alerts only on new strong matches).

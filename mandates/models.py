@@ -193,6 +193,10 @@ class Mandate(models.Model):
         verbose_name = _("Mandat")
         verbose_name_plural = _("Mandate")
         indexes = [models.Index(fields=["status", "opened_at"])]
+        permissions = [
+            ("send_shortlist", _("Shortlist an den Kunden senden")),
+            ("view_analytics", _("Auswertungen ansehen (Time-to-Mandate)")),
+        ]
 
     def __str__(self):
         return self.title
@@ -396,6 +400,11 @@ class Candidacy(models.Model):
         ]
         verbose_name = _("Kandidatur")
         verbose_name_plural = _("Kandidaturen")
+        permissions = [
+            ("send_consent_request", _("Zustimmungsanfrage an einen Manager senden")),
+            ("release_candidate", _("Identität eines Kandidaten für den Kunden freigeben")),
+            ("record_placement", _("Platzierung erfassen")),
+        ]
 
     def __str__(self):
         return f"{self.manager} → {self.mandate}"

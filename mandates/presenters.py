@@ -372,12 +372,18 @@ MANAGER_STATUS = {
 }
 
 
+def manager_status(stage):
+    """A stage in the manager's words."""
+    return MANAGER_STATUS[Stage(stage)]()
+
+
 @dataclass(frozen=True)
 class ManagerCandidacyView:
     id: int
     mandate: ManagerMandateView
     status: str
     answer: str
+    answer_reason: str  # their own words for "not for me"
     answered_at: object
     consent_given_at: object
     score: int | None  # their own match score as snapshotted, rounded like everywhere else
@@ -389,8 +395,9 @@ def manager_candidacy_view(candidacy):
     return ManagerCandidacyView(
         id=candidacy.pk,
         mandate=manager_mandate_view(candidacy.mandate, candidacy),
-        status=MANAGER_STATUS[Stage(candidacy.stage)](),
+        status=manager_status(candidacy.stage),
         answer=candidacy.get_manager_response_display() if candidacy.manager_response else "",
+        answer_reason=candidacy.manager_response_reason,
         answered_at=candidacy.responded_at,
         consent_given_at=candidacy.consent_at,
         score=candidacy.score_percent,

@@ -4,8 +4,7 @@
 - keeping ``CandidateIndex`` fresh (see ``indexing.py`` for the whole policy): the model receivers only mark a
   row stale (one cheap UPSERT); the rebuild happens before the next read;
 - deleting a candidacy's frozen CV copy when the row goes (erasure, retention, deleted mandates);
-- refusing a mandate contact of another company (the database trigger's rule, in code for SQLite);
-- adding candidacies and consents to a manager's GDPR export (``managers.signals.export_requested``).
+- refusing a mandate contact of another company (the database trigger's rule, in code for SQLite).
 """
 
 from django.db import transaction
@@ -14,7 +13,7 @@ from django.dispatch import receiver
 
 from managers.cv import delete_cv_file
 from managers.models import LanguageSkill, ManagerProfile, MandateHistoryEntry
-from managers.signals import export_requested, profile_changed
+from managers.signals import profile_changed
 
 from . import indexing
 from .models import Candidacy, ClientContact, Mandate
@@ -87,11 +86,3 @@ def contacts_of_own_company(sender, instance, action, reverse, pk_set, **kwargs)
         return
     instance.check_contacts(ClientContact.objects.filter(pk__in=pk_set).select_related("user", "company"))
 
-
-@receiver(export_requested, dispatch_uid="mandates.export_candidacies")
-def export_candidacies(sender, profile, **kwargs):
-    """The manager's candidacies as the manager sees them (never the client price, the client's comment or the
-    internal title), with every consent and consent request."""
-    from .export import manager_candidacies_export
-
-    return "candidacies", manager_candidacies_export(profile)

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from managers.cv import cv_file_response
+from manatnet import audit
 
 from . import access, consent, services
 from .forms import ClientFeedbackForm, ConsentAnswerForm, ManagerResponseForm
@@ -49,16 +50,25 @@ def _feedback_form(card, bound_form=None, bound_for=None):
     return ClientFeedbackForm(initial=initial, prefix=f"c{card.id}")
 
 
+def _audit_released_cards(request, candidacies, company):
+    """A client seeing a released card sees the person: who saw whom goes into the audit log."""
+    released = [(c.manager.user_id, c) for c in candidacies if c.released_at is not None]
+    if released:
+        audit.record_each(audit.Action.CARD_VIEWED, actor=request.user, items=released, company=company.name)
+
+
 def _render_mandate(request, mandate, bound_form=None, bound_for=None, status=200):
     candidacies = access.with_client_profile(access.client_candidacies(request.user).filter(mandate=mandate))
-    cards, records = [], []
+    cards, records, shown = [], [], []
     for candidacy in candidacies.order_by("client_number", "id"):
         candidacy.mandate = mandate  # already loaded; spares a query per row
         view = client_candidate_view(candidacy)
         if view.kind == "card":
             cards.append({"card": view, "form": _feedback_form(view, bound_form, bound_for)})
+            shown.append(candidacy)
         else:
             records.append(view)
+    _audit_released_cards(request, shown, mandate.company)
     context = {"mandate": mandate, "cards": cards, "records": records}
     return render(request, "clients/mandate_detail.html", context, status=status)
 
@@ -74,6 +84,7 @@ def client_candidate(request, pk):
     """One candidate's card on its own page (the mandate page shows all of them)."""
     candidacy = access.get_candidacy_for_client(request.user, pk)
     card = client_candidate_view(candidacy)
+    _audit_released_cards(request, [candidacy], candidacy.mandate.company)
     context = {"mandate": candidacy.mandate, "card": card, "form": _feedback_form(card)}
     return render(request, "clients/candidate.html", context)
 
@@ -106,7 +117,15 @@ def client_candidate_cv(request, pk):
     candidacy = access.get_candidacy_for_client(request.user, pk)
     if candidacy.released_at is None:
         raise Http404
-    return cv_file_response(candidacy.released_cv_file, candidacy.released_cv_name)
+    response = cv_file_response(candidacy.released_cv_file, candidacy.released_cv_name)
+    audit.record(
+        audit.Action.CV_DOWNLOADED,
+        actor=request.user,
+        subject=candidacy.manager.user_id,
+        company=candidacy.mandate.company.name,
+        target=candidacy,
+    )
+    return response
 
 
 # --- Managers -----------------------------------------------------------------------------------------------------

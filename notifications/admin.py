@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from manatnet.staff import permission_method
+
 from .models import Notification
 from .services import notifications_resend
 
@@ -41,7 +43,9 @@ class NotificationAdmin(admin.ModelAdmin):
     def short_error(self, obj):
         return obj.last_error[:80]
 
-    @admin.action(description=_("Fehlgeschlagene/übersprungene erneut senden"), permissions=["change"])
+    has_resend_notification_permission = permission_method("notifications.resend_notification")
+
+    @admin.action(description=_("Fehlgeschlagene/übersprungene erneut senden"), permissions=["resend_notification"])
     def resend(self, request, queryset):
         count = notifications_resend(queryset=queryset)
         skipped = queryset.count() - count

@@ -145,6 +145,7 @@ class Notification(models.Model):
         ]
         verbose_name = _("Benachrichtigung")
         verbose_name_plural = _("Benachrichtigungen")
+        permissions = [("resend_notification", _("Benachrichtigungen erneut senden"))]
 
     def __str__(self):
         return f"{self.kind} → {self.recipient} ({self.key})"

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from manatnet import limits
+from manatnet import audit, limits
 from notifications.services import notification_create
 
 from ..models import Candidacy, ConsentRequest, Mandate, PresentationConsent
@@ -40,6 +40,7 @@ def _record_answer(candidacy, *, interested, reason, at, source, request=None):
     candidacy.responded_at = at
     fields = ["manager_response", "manager_response_reason", "responded_at", "updated_at"]
     user = candidacy.manager.user
+    had_consent = candidacy.has_consent
     if interested:
         fields += give_consent(candidacy, source=source, at=at, request=request)
         if candidacy.stage in (Stage.PROPOSED, Stage.CONTACTED):
@@ -47,6 +48,7 @@ def _record_answer(candidacy, *, interested, reason, at, source, request=None):
     else:
         fields += withdraw_consent(candidacy, at=at, by=user)
     candidacy.save(update_fields=list(dict.fromkeys(fields)))
+    _audit_consent(candidacy, user, interested=interested, had_consent=had_consent, at=at)
     owner = candidacy.mandate.owner
     if interested and owner is not None:
         notification_create(
@@ -55,6 +57,17 @@ def _record_answer(candidacy, *, interested, reason, at, source, request=None):
             key=f"candidacy:{candidacy.pk}",
             context={"candidacy_id": candidacy.pk, "mandate_id": candidacy.mandate_id},
         )
+
+
+def _audit_consent(candidacy, user, *, interested, had_consent, at):
+    """A "yes" that gave consent, a "no" that withdrew it, or a "no" to being presented at all."""
+    if interested:
+        if had_consent:
+            return  # a repeated "yes": the consent in force stays as it was
+        action = audit.Action.CONSENT_GIVEN
+    else:
+        action = audit.Action.CONSENT_WITHDRAWN if had_consent else audit.Action.CONSENT_REFUSED
+    audit.record(action, actor=user, subject=user, target=candidacy, at=at)
 
 
 @transaction.atomic

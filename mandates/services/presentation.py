@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from managers.cv import copy_cv
+from manatnet import audit
 from notifications.services import notification_create
 
 from .. import consent
@@ -191,4 +192,12 @@ def candidacy_release(*, candidacy, by):
     candidacy.released_cv_file = copy_cv(candidacy.manager.cv_file)
     candidacy.released_cv_name = candidacy.manager.cv_original_name if candidacy.released_cv_file else ""
     candidacy.save(update_fields=["released_at", "released_by", "released_cv_file", "released_cv_name", "updated_at"])
+    audit.record(
+        audit.Action.RELEASED,
+        actor=by,
+        subject=candidacy.manager.user_id,
+        company=candidacy.mandate.company.name,
+        target=candidacy,
+        at=candidacy.released_at,
+    )
     return candidacy

@@ -20,7 +20,6 @@ from managers.models import (
     PrivacyConsent,
 )
 from managers.services import manager_set_status
-from managers.signals import export_requested
 from notifications.models import Notification
 from tests.factories import PASSWORD
 from tests.managers.files import PDF_BYTES, upload
@@ -66,24 +65,11 @@ def test_the_export_is_a_zip_with_all_data_and_the_cv(client, rich_manager):
     assert data["profile"]["headline"] == "Interim CFO"
     assert data["profile"]["cv_original_name"] == "anna.pdf"
     assert data["languages"] == [{"language": "de", "level": "Muttersprache"}]
-    assert data["functions"] == [] and data["profile"]["phone"] == ""
+    assert data["profile"]["functions"] == [] and data["profile"]["phone"] == ""
     assert data["mandate_history"][0]["outcome"] == "Exit"
     assert data["status_changes"][0]["to"] == "active"
     assert data["privacy_consents"][0]["version"]
     assert data["notifications"][0]["key"] == "mandate:1"
-
-
-@pytest.mark.django_db
-def test_other_apps_add_their_part_to_the_export(client, rich_manager):
-    def candidacies(sender, profile, **kwargs):
-        return ("candidacies", [{"mandate": "Interim CFO Köln", "profile": str(profile.public_id)}])
-
-    export_requested.connect(candidacies)
-    try:
-        data = json.loads(zipfile.ZipFile(io.BytesIO(download(client).content)).read("data.json"))
-    finally:
-        export_requested.disconnect(candidacies)
-    assert data["candidacies"] == [{"mandate": "Interim CFO Köln", "profile": str(rich_manager.public_id)}]
 
 
 @pytest.mark.django_db

@@ -173,7 +173,7 @@ def test_the_shortlist_page_has_constant_queries(staff_client, staff, mandate, d
 def test_a_stage_move_with_reason_is_recorded(staff_client, staff, mandate, manager):
     (candidacy,) = shortlist_of(mandate, staff, [manager])
     response = staff_client.post(
-        url("mandates_candidacy_action", candidacy.pk, "move"),
+        url("mandates_candidacy_move", candidacy.pk),
         {
             f"m{candidacy.pk}-to_stage": "withdrawn",
             f"m{candidacy.pk}-reason": "Zu teuer",
@@ -188,7 +188,7 @@ def test_a_stage_move_with_reason_is_recorded(staff_client, staff, mandate, mana
 def test_a_no_without_reason_is_shown_back_with_the_form(staff_client, staff, mandate, manager):
     (candidacy,) = shortlist_of(mandate, staff, [manager])
     response = staff_client.post(
-        url("mandates_candidacy_action", candidacy.pk, "move"),
+        url("mandates_candidacy_move", candidacy.pk),
         {
             f"m{candidacy.pk}-to_stage": "withdrawn",
             f"m{candidacy.pk}-reason": "",
@@ -205,7 +205,7 @@ def test_a_move_from_an_outdated_page_is_refused(staff_client, staff, mandate, m
     (candidacy,) = shortlist_of(mandate, staff, [manager])
     services.candidacy_move(candidacy=candidacy, to_stage=Stage.CONTACTED, by=staff)
     response = staff_client.post(
-        url("mandates_candidacy_action", candidacy.pk, "move"),
+        url("mandates_candidacy_move", candidacy.pk),
         {
             f"m{candidacy.pk}-to_stage": "shortlisted",
             f"m{candidacy.pk}-reason": "",
@@ -221,11 +221,11 @@ def test_client_view_order_send_and_placement_from_the_shortlist_page(
 ):
     first, second = shortlist_of(mandate, staff, [manager, other_manager])
     response = staff_client.post(
-        url("mandates_candidacy_action", second.pk, "client"),
+        url("mandates_candidacy_client", second.pk),
         {f"k{second.pk}-note_for_client": "Top Sanierer", f"k{second.pk}-client_price": "1500"},
     )
     assert response.status_code == 302
-    staff_client.post(url("mandates_candidacy_action", second.pk, "up"))
+    staff_client.post(url("mandates_candidacy_up", second.pk))
     assert list(mandate.candidacies.values_list("pk", flat=True)) == [second.pk, first.pk]
     services.manager_respond(candidacy=second, interested=True)
     services.candidacy_move(candidacy=second, to_stage=Stage.SHORTLISTED, by=staff)
@@ -237,7 +237,7 @@ def test_client_view_order_send_and_placement_from_the_shortlist_page(
     assert (second.client_price, second.show_score_to_client) == (1500, False)
 
     staff_client.post(
-        url("mandates_candidacy_action", second.pk, "place"),
+        url("mandates_candidacy_place", second.pk),
         {
             f"p{second.pk}-starts_on": "2027-03-01",
             f"p{second.pk}-manager_day_rate": "1200",
@@ -256,7 +256,7 @@ def test_client_view_order_send_and_placement_from_the_shortlist_page(
 def test_a_placement_without_both_rates_is_shown_back_with_the_form(staff_client, staff, mandate, manager):
     (candidacy,) = shortlist_of(mandate, staff, [manager])
     response = staff_client.post(
-        url("mandates_candidacy_action", candidacy.pk, "place"), {f"p{candidacy.pk}-manager_day_rate": "1200"}
+        url("mandates_candidacy_place", candidacy.pk), {f"p{candidacy.pk}-manager_day_rate": "1200"}
     )
     assert response.status_code == 400
     assert not Placement.objects.exists()

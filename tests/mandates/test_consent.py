@@ -194,12 +194,12 @@ def test_staff_see_the_consent_on_the_shortlist_and_in_the_admin(client, mandate
 
 
 def test_the_managers_export_contains_consents_and_requests_but_nothing_confidential(mandate, manager, staff):
-    from managers.export import manager_export_data
+    from manatnet.privacy import export_data
 
     candidacy = services.candidacy_add(mandate=mandate, manager=manager, by=staff)
     request = services.consent_request_send(candidacy=candidacy, by=staff, reveal_client=True)
     services.consent_answer(request=request, agreed=True, channel=ConsentRequest.Channel.APP)
-    data = manager_export_data(manager)
+    data = export_data(manager.user)
     (entry,) = data["candidacies"]
     assert entry["mandate"]["title"] == "Interim CFO im Maschinenbau"
     assert entry["mandate"]["client_name"] == "Hansen Maschinenbau GmbH"  # named to them in the request

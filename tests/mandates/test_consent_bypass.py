@@ -77,7 +77,7 @@ def test_the_stage_form_offers_no_way_to_present(staff_client, mandate, unconsen
     assert f'name="m{unconsented.pk}-to_stage"' in page
     assert 'value="presented"' not in page and 'value="interview"' not in page
     response = staff_client.post(
-        reverse("admin:mandates_candidacy_action", args=[unconsented.pk, "move"]),
+        reverse("admin:mandates_candidacy_move", args=[unconsented.pk]),
         {f"m{unconsented.pk}-to_stage": "presented", f"m{unconsented.pk}-from_stage": "shortlisted"},
     )
     assert response.status_code == 400
@@ -156,17 +156,19 @@ def test_with_consent_the_same_paths_work(mandate, manager, staff):
     assert candidacy.released_at is not None and candidacy.released_by == staff
 
 
-def test_staff_without_the_candidacy_permission_cannot_release_or_ask(client, mandate, manager, staff):
+def test_staff_without_the_release_and_consent_permissions_cannot_release_or_ask(client, mandate, manager, staff):
     from django.contrib.auth.models import Permission
 
     candidacy = factories.presented(mandate, manager, staff)
     consultant = factories.user("consultant@example.com")
     consultant.is_staff = True
     consultant.save()
-    consultant.user_permissions.add(*Permission.objects.filter(codename__in=["view_mandate", "change_mandate"]))
+    consultant.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_mandate", "change_mandate", "view_candidacy", "change_candidacy"])
+    )
     factories.login_with_totp(client, consultant)
     for action in ("release", "consent"):
-        response = client.post(reverse("admin:mandates_candidacy_action", args=[candidacy.pk, action]))
-        assert response.status_code == 404, action
+        response = client.post(reverse(f"admin:mandates_candidacy_{action}", args=[candidacy.pk]))
+        assert response.status_code == 403, action
     candidacy.refresh_from_db()
     assert candidacy.released_at is None

@@ -35,6 +35,8 @@ def pour(client, page_url):
     """Send every hostile payload into every one of our POST forms on ``page_url``; return how many were sent."""
     page = client.get(page_url, follow=True)
     assert page.status_code < 500, page_url
+    if not page["Content-Type"].startswith("text/html"):
+        return 0  # a download (the export of someone's data) has no forms
     sent = 0
     for form in hostile_input.post_forms(page.content.decode()):
         action = urlsplit(urljoin(page.request["PATH_INFO"], form["action"])).path

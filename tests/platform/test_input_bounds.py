@@ -80,7 +80,7 @@ def test_a_far_future_placement_date_is_refused_with_a_message(client, staff, ma
     mandate = factories.mandate(client_contact.company, owner=staff, duration_months=6)
     candidacy = services.candidacy_add(mandate=mandate, manager=manager, by=staff)
     factories.login_with_totp(client, staff)
-    url = reverse("admin:mandates_candidacy_action", args=[candidacy.pk, "place"])
+    url = reverse("admin:mandates_candidacy_place", args=[candidacy.pk])
     for day in ("9999-12-31", "31.12.9999", "1900-01-01"):
         rates = {f"p{candidacy.pk}-manager_day_rate": "1000", f"p{candidacy.pk}-client_day_rate": "1200"}
         response = client.post(url, {f"p{candidacy.pk}-starts_on": day, **rates})

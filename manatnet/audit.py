@@ -76,9 +76,13 @@ def record_each(action, *, actor, items, company=""):
 @transaction.atomic
 def purge_before(cutoff):
     """Delete entries older than ``cutoff``: the one way out of the log, used by the retention job. Returns how
-    many went. On PostgreSQL it opens the trigger's door for this transaction only."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config(%s, 'on', true)", [PURGE_SETTING])
-    deleted, _by_model = AuditEntry.objects.filter(at__lt=cutoff).delete()
-    return deleted
+    many went. On PostgreSQL it opens the trigger's door for this DELETE only."""
+    if connection.vendor != "postgresql":
+        return AuditEntry.objects.filter(at__lt=cutoff).delete()[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, 'on', true)", [PURGE_SETTING])
+        try:
+            return AuditEntry.objects.filter(at__lt=cutoff).delete()[0]
+        finally:
+            # Closed again at once, also when the caller's transaction goes on after this one.
+            cursor.execute("SELECT set_config(%s, 'off', true)", [PURGE_SETTING])

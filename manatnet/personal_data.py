@@ -142,22 +142,29 @@ privacy.personal(
     erase=_scrub_log_entries,
     retention="RETENTION_AUDIT_DAYS after the change; at erasure the entries stop naming the person",
 )
-for model, section in ((AccessAttempt, "login_attempts"), (AccessFailureLog, "login_failures")):
-    privacy.personal(
-        model,
-        rows=_login_records(model),
-        section=section,
-        export=privacy.values(*LOGIN_RECORD_FIELDS),
-        withheld={"get_data": "the login form's query string", "post_data": "the login form's fields"},
-        retention="RETENTION_LOGIN_LOG_DAYS (django-axes writes no such rows any more: counters live in the cache)",
-    )
+LOGIN_RECORDS = "RETENTION_LOGIN_LOG_DAYS (django-axes writes no such rows any more: counters live in the cache)"
+privacy.personal(
+    AccessAttempt,
+    rows=_login_records(AccessAttempt),
+    section="login_attempts",
+    export=privacy.values(*LOGIN_RECORD_FIELDS, "failures_since_start"),
+    withheld={"get_data": "the login form's query string", "post_data": "the login form's fields"},
+    retention=LOGIN_RECORDS,
+)
+privacy.personal(
+    AccessFailureLog,
+    rows=_login_records(AccessFailureLog),
+    section="login_failures",
+    export=privacy.values(*LOGIN_RECORD_FIELDS, "locked_out"),
+    retention=LOGIN_RECORDS,
+)
 privacy.personal(
     AccessLog,
     rows=_login_records(AccessLog),
     section="login_log",
     export=privacy.values(*LOGIN_RECORD_FIELDS, "logout_time"),
     withheld={"session_hash": "a hash of the session key: technical"},
-    retention="RETENTION_LOGIN_LOG_DAYS (django-axes writes no such rows any more: counters live in the cache)",
+    retention=LOGIN_RECORDS,
 )
 privacy.not_personal(AccessAttemptExpiration, reason="only the expiry time of a login attempt, deleted with it")
 privacy.personal(

@@ -186,6 +186,8 @@ AXES_USERNAME_CALLABLE = "manatnet.logins.login_identifier"
 AXES_CLIENT_IP_CALLABLE = "manatnet.logins.client_address"
 AXES_LOCKOUT_CALLABLE = "manatnet.logins.lockout_response"
 AXES_VERBOSE = False
+# No admin pages for django-axes: it writes no rows any more (the counters live in the cache, hashed).
+AXES_ENABLE_ADMIN = False
 # The client address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT=n the n-th X-Forwarded-For entry from the right
 # (each of the n proxies in front of us appends one). Never trusted by default: a client can send the header itself.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

@@ -73,6 +73,8 @@ def candidacies_export(rows):
             "consents": _consents(candidacy),
             "consent_requests": _consent_requests(candidacy),
             "stage_history": _stage_history(candidacy),
+            "considered_since": candidacy.created_at,
+            "client_named_at": candidacy.client_revealed_at,
             "presented_to_client_at": candidacy.presented_at,
             "identity_released_at": candidacy.released_at,
             "released_cv_name": candidacy.released_cv_name,

@@ -57,6 +57,8 @@ privacy.personal(
         "stage": IN_MANAGER_WORDS,
         "note_for_client": ART_15_4,
         "client_feedback": ART_15_4,
+        "client_feedback_at": "when the client commented; " + ART_15_4,
+        "updated_at": "technical: when the row last changed",
         "released_cv_file": "the random storage name of the CV copy a client received; the file is in the export",
     },
     retention="with the profile; the client's comment RETENTION_CLIENT_COMMENT_DAYS after the mandate closed",

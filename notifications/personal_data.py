@@ -13,7 +13,11 @@ privacy.personal(
     about="recipient",
     section="notifications",
     export=privacy.values("kind", "key", "language", "state", "created_at", "sent_at", "last_error"),
-    withheld={"context": "the ids a mail is rendered from; what it was about is in kind and key"},
+    withheld={
+        "context": "the ids a mail is rendered from; what it was about is in kind and key",
+        "next_attempt_at": "technical: when the outbox tries again",
+        "claimed_at": "technical: when a worker took the row",
+    },
     retention="RETENTION_NOTIFICATION_DAYS after it was sent, failed or skipped",
 )
 

@@ -52,4 +52,3 @@ def availability_reminders_create(*, now=None):
 @shared_task
 def send_availability_reminders():
     return availability_reminders_create()
-

@@ -85,4 +85,3 @@ def contacts_of_own_company(sender, instance, action, reverse, pk_set, **kwargs)
             mandate.check_contacts([instance])
         return
     instance.check_contacts(ClientContact.objects.filter(pk__in=pk_set).select_related("user", "company"))
-

@@ -198,7 +198,8 @@ class ManagerProfileAdmin(PersonAdmin):
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "cv_original_name"]
+        # A profile belongs to its account for good; choosing another would also need permissions on accounts.
+        return [*super().get_readonly_fields(request, obj), "cv_original_name", *(["user"] if obj else [])]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

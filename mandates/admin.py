@@ -73,6 +73,10 @@ class ClientContactAdmin(PersonAdmin):
     list_select_related = ["user", "company"]
     autocomplete_fields = ["user", "company"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A contact belongs to its account for good (choosing one needs permissions on accounts: Administration).
+        return [*super().get_readonly_fields(request, obj), *(["user"] if obj else [])]
+
 
 class MandateLanguageInline(admin.TabularInline):
     model = MandateLanguage

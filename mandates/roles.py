@@ -31,7 +31,8 @@ VERMITTLUNG = [
     *_model("managers", "privacyconsent", "view"),
     "managers.view_manager_cv",
     *_model("mandates", "clientcompany", "view", "add", "change"),
-    *_model("mandates", "clientcontact", "view", "add", "change"),
+    # Contacts log in: a new one needs an account, which Administration creates (with the contact).
+    *_model("mandates", "clientcontact", "view", "change"),
     *_model("mandates", "mandate", "view", "add", "change"),
     *_model("mandates", "mandatelanguage", "view", "add", "change", "delete"),
     *_model("mandates", "mandatestatuschange", "view"),
@@ -65,6 +66,7 @@ ADMINISTRATION = [
     *TEAMLEITUNG,
     *[perm for model in REFERENCE for perm in _model("managers", model, "add", "change", "delete")],
     *_model("auth", "user", "view", "add", "change"),
+    *_model("mandates", "clientcontact", "add"),
     *_model("auth", "group", "view", "add", "change", "delete"),
     *_model("account", "emailaddress", "view", "add", "change", "delete"),
     *_model("mfa", "authenticator", "view", "delete"),

@@ -196,6 +196,8 @@ def staff_url(page, samples=None):
     the primary key of the first row of the model its admin URL name belongs to; ``found`` is False when there
     is no such row (0 is used: a page must check the permission before it looks anything up). Raises
     ``LookupError`` when it cannot tell."""
+    if not page.name:
+        raise LookupError(f"{page.route}: give the page a name, so that the walk can open it")
     if samples and page.name in samples:
         return reverse(page.name, kwargs=samples[page.name]), True
     names = list(page.pattern.pattern.converters) or list(page.pattern.pattern.regex.groupindex)

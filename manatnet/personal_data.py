@@ -16,6 +16,7 @@ from django.contrib.sessions.models import Session
 from django.db.models import Q
 
 from . import audit, privacy
+from .logins import AccountAndAddressHandler
 from .models import AuditEntry
 
 User = get_user_model()
@@ -79,6 +80,13 @@ def _login_records(model):
         return model.objects.filter(condition)
 
     return rows
+
+
+def _erase_login_attempts(rows, *, user, at):
+    """The attempt rows, and the failure counters our lockout keeps in the cache under the account's hash."""
+    rows.delete()
+    for email in privacy.emails(user):
+        AccountAndAddressHandler().reset_attempts(username=email)
 
 
 def _export_access_log(rows):
@@ -149,6 +157,7 @@ privacy.personal(
     section="login_attempts",
     export=privacy.values(*LOGIN_RECORD_FIELDS, "failures_since_start"),
     withheld={"get_data": "the login form's query string", "post_data": "the login form's fields"},
+    erase=_erase_login_attempts,
     retention=LOGIN_RECORDS,
 )
 privacy.personal(

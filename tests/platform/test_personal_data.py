@@ -22,6 +22,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.test import Client
@@ -31,7 +32,7 @@ from django.utils import timezone
 from managers.erasure import manager_erase
 from managers.models import ManagerProfile, MandateHistoryEntry
 from managers.services import cv_replace, manager_set_status
-from manatnet import audit, privacy
+from manatnet import audit, logins, privacy
 from manatnet.models import AuditEntry
 from mandates import services
 from mandates.models import Candidacy, ClientContact, ConsentRequest, Placement
@@ -272,11 +273,13 @@ def test_erasing_the_manager_leaves_nothing_that_names_them(persons, settings, d
     manager, contact = persons["manager"], persons["contact"]
     needles = [MANAGER["email"], MANAGER["name"], MANAGER["phone"], "5550199"]
     assert len(texts_naming(needles)) > 10  # the search finds them before
+    counter = logins._key("account", logins.account_identifier(MANAGER["email"]))
+    cache.set(counter, 3)  # failed logins counted by the lockout
     user_id = manager.user_id
     with django_capture_on_commit_callbacks(execute=True):
         manager_erase(profile=manager, by=persons["staff"])
     assert texts_naming(needles) == []
-    assert sessions_of(user_id) == []
+    assert sessions_of(user_id) == [] and cache.get(counter) is None
     assert list((settings.PRIVATE_MEDIA_ROOT / "cv").iterdir()) == []  # their CV and the client's copy
     # What stays: the audit trail by account id, the admin's log without the name, the anonymous placement.
     assert AuditEntry.objects.filter(subject_id=user_id, action=audit.Action.ERASED).exists()

@@ -47,3 +47,22 @@ def broker_reachable(app_configs, **kwargs):
             id="manatnet.W001",
         )
     ]
+
+
+@register()
+def personal_data_declared(app_configs, **kwargs):
+    """Every model says how it holds personal data (manatnet.privacy); a new one is named at start-up already."""
+    from django.apps import apps
+
+    from . import privacy
+
+    return [
+        Warning(
+            f"{model._meta.label} does not say whether it holds personal data.",
+            hint="Declare it in its app's personal_data.py with manatnet.privacy.personal(...) or not_personal(...).",
+            obj=model,
+            id="manatnet.W002",
+        )
+        for model in apps.get_models()
+        if privacy.declaration(model) is None
+    ]

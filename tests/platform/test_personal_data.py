@@ -373,3 +373,12 @@ def test_a_clients_comment_goes_a_year_after_the_mandate_closed(persons, setting
     assert privacy.retention_apply(now=closed + timedelta(days=days + 1))["client_comments"] == 1
     after = Candidacy.objects.get(pk=candidacy.pk)
     assert after.client_feedback == "" and after.client_wants_meeting is True
+
+
+def test_start_up_names_a_model_without_a_declaration(monkeypatch):
+    from manatnet.checks import personal_data_declared
+
+    assert personal_data_declared(None) == []
+    monkeypatch.delitem(privacy._declarations, Placement)
+    (warning,) = personal_data_declared(None)
+    assert warning.id == "manatnet.W002" and "mandates.Placement" in warning.msg

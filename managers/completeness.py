@@ -21,6 +21,10 @@ day_rate                 5     a target day rate is given
 history                 10     the latest mandate in the history has its outcome described
 cv                      10     a CV is uploaded
 =====================  ======  ===================================================================
+
+A profile counts as *complete* from the first moment its score reaches ``READY_SCORE``: enough for matching and
+for a client to read. ``ManagerProfile.completed_at`` records that moment once (``record_completion``), so
+time-to-mandate can also be measured from it; a score that drops later does not move it.
 """
 
 from dataclasses import dataclass
@@ -30,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 MIN_SKILLS = 5
 SUMMARY_MIN_CHARS = 200
+READY_SCORE = 80
 
 
 @dataclass(frozen=True)
@@ -97,33 +102,156 @@ WEIGHTS = {c.key: c.weight for c in CRITERIA}
 assert sum(WEIGHTS.values()) == 100  # noqa: S101 - a wrong table must fail at import, not skew every score
 
 
-def profile_completeness(profile, today=None):
-    """Score ``profile``. Uses seven small queries (counts and the latest history entry); prefetches are honoured."""
-    today = today or timezone.localdate()
-    skills = profile.skills.count()
-    latest = profile.history.order_by("-started_on", "-id").first()
-    past = profile.availability_is_past(today)
+@dataclass(frozen=True)
+class ProfileFacts:
+    """What completeness is judged on, as plain values: one profile's or many profiles' (``bulk_completeness``)."""
+
+    phone: str = ""
+    headline: str = ""
+    summary: str = ""
+    functions: int = 0
+    industries: int = 0
+    skills: int = 0
+    languages: int = 0
+    city: str = ""
+    accepted_regions: int = 0
+    availability_confirmed: bool = False
+    available_from: object = None
+    day_rate_target: int | None = None
+    has_history: bool = False
+    latest_outcome: str = ""
+    cv_file: str = ""
+
+
+def evaluate(facts, today):
+    """Score ``facts`` (a ``ProfileFacts``): the one definition of the criteria in the table above."""
+    past = facts.available_from is not None and facts.available_from < today
     done = {
-        "contact": bool(profile.phone.strip()),
-        "headline": bool(profile.headline.strip()),
-        "summary": len(profile.summary.strip()) >= SUMMARY_MIN_CHARS,
-        "functions": profile.functions.exists(),
-        "industries": profile.industries.exists(),
-        "skills": skills >= MIN_SKILLS,
-        "languages": profile.language_skills.exists(),
-        "mobility": bool(profile.city.strip()) and profile.accepted_regions.exists(),
-        "availability": profile.availability_confirmed_at is not None and not past,
-        "day_rate": profile.day_rate_target is not None,
-        "history": latest is not None and bool(latest.outcome.strip()),
-        "cv": bool(profile.cv_file),
+        "contact": bool(facts.phone.strip()),
+        "headline": bool(facts.headline.strip()),
+        "summary": len(facts.summary.strip()) >= SUMMARY_MIN_CHARS,
+        "functions": facts.functions > 0,
+        "industries": facts.industries > 0,
+        "skills": facts.skills >= MIN_SKILLS,
+        "languages": facts.languages > 0,
+        "mobility": bool(facts.city.strip()) and facts.accepted_regions > 0,
+        "availability": facts.availability_confirmed and not past,
+        "day_rate": facts.day_rate_target is not None,
+        "history": facts.has_history and bool(facts.latest_outcome.strip()),
+        "cv": bool(facts.cv_file),
     }
-    params = {"min_chars": SUMMARY_MIN_CHARS, "min_skills": MIN_SKILLS, "have": skills}
+    params = {"min_chars": SUMMARY_MIN_CHARS, "min_skills": MIN_SKILLS, "have": facts.skills}
     hints = {c.key: str(c.hint) % params for c in CRITERIA}
     if past:
         hints["availability"] = _("Ihr Verfügbarkeitsdatum liegt in der Vergangenheit – bitte aktualisieren.")
-    if latest is None:
+    if not facts.has_history:
         hints["history"] = _("Tragen Sie Ihr letztes Mandat ein und beschreiben Sie das Ergebnis.")
-    if 0 < skills < MIN_SKILLS:
+    if 0 < facts.skills < MIN_SKILLS:
         hints["skills"] = str(_("Wählen Sie mindestens %(min_skills)d Kompetenzen (bisher %(have)d).")) % params
     checks = [Check(c, done[c.key], hints[c.key]) for c in CRITERIA]
     return Completeness(score=sum(c.criterion.weight for c in checks if c.done), checks=checks)
+
+
+def _plain(profile, **counts):
+    return ProfileFacts(
+        phone=profile.phone,
+        headline=profile.headline,
+        summary=profile.summary,
+        city=profile.city,
+        availability_confirmed=profile.availability_confirmed_at is not None,
+        available_from=profile.available_from,
+        day_rate_target=profile.day_rate_target,
+        cv_file=profile.cv_file,
+        **counts,
+    )
+
+
+def profile_completeness(profile, today=None):
+    """Score ``profile``. Uses seven small queries (counts and the latest history entry); prefetches are honoured."""
+    latest = profile.history.order_by("-started_on", "-id").first()
+    facts = _plain(
+        profile,
+        functions=int(profile.functions.exists()),
+        industries=int(profile.industries.exists()),
+        skills=profile.skills.count(),
+        languages=int(profile.language_skills.exists()),
+        accepted_regions=int(profile.accepted_regions.exists()),
+        has_history=latest is not None,
+        latest_outcome=latest.outcome if latest is not None else "",
+    )
+    return evaluate(facts, today or timezone.localdate())
+
+
+def _counts(relation, profile_ids):
+    """{profile id: number of rows} for a many-to-many relation or a reverse foreign key of ManagerProfile."""
+    from django.db.models import Count
+
+    from .models import ManagerProfile
+
+    field = ManagerProfile._meta.get_field(relation)
+    if field.many_to_many:
+        through = field.remote_field.through
+        rows = through.objects.filter(managerprofile_id__in=profile_ids).values("managerprofile_id")
+        rows = rows.annotate(n=Count("id")).values_list("managerprofile_id", "n")
+    else:
+        rows = field.related_model.objects.filter(profile_id__in=profile_ids).values("profile_id")
+        rows = rows.annotate(n=Count("id")).values_list("profile_id", "n")
+    return dict(rows)
+
+
+def bulk_completeness(profile_ids, today=None):
+    """{profile id: Completeness} for many profiles (``profile_ids``: a list or a queryset of ids) in seven flat queries, whatever their number (the early-leave
+    rules in ``mandates.analytics.risk`` score thousands at once); the same verdicts as ``profile_completeness``."""
+    from .models import ManagerProfile, MandateHistoryEntry
+
+    counts = {
+        name: _counts(name, profile_ids)
+        for name in ("functions", "industries", "skills", "language_skills", "accepted_regions")
+    }
+    latest = {}
+    history = MandateHistoryEntry.objects.filter(profile_id__in=profile_ids).order_by(
+        "profile_id", "-started_on", "-id"
+    )
+    for profile_id, outcome in history.values_list("profile_id", "outcome"):
+        latest.setdefault(profile_id, outcome)
+    today = today or timezone.localdate()
+    result = {}
+    for profile in ManagerProfile.objects.filter(id__in=profile_ids).only(
+        "id",
+        "phone",
+        "headline",
+        "summary",
+        "city",
+        "availability_confirmed_at",
+        "available_from",
+        "day_rate_target",
+        "cv_file",
+    ):
+        pk = profile.id
+        facts = _plain(
+            profile,
+            functions=counts["functions"].get(pk, 0),
+            industries=counts["industries"].get(pk, 0),
+            skills=counts["skills"].get(pk, 0),
+            languages=counts["language_skills"].get(pk, 0),
+            accepted_regions=counts["accepted_regions"].get(pk, 0),
+            has_history=pk in latest,
+            latest_outcome=latest.get(pk, ""),
+        )
+        result[pk] = evaluate(facts, today)
+    return result
+
+
+def record_completion(profile, at=None):
+    """Set ``completed_at`` the first time the profile's score reaches ``READY_SCORE`` (no work once it is set)."""
+    from .models import ManagerProfile
+
+    if profile.completed_at is not None:
+        return
+    # A fresh row: the caller's instance may hold prefetched relations from before the change.
+    fresh = ManagerProfile.objects.get(pk=profile.pk)
+    if fresh.completed_at is None and profile_completeness(fresh).score >= READY_SCORE:
+        profile.completed_at = at or timezone.now()
+        ManagerProfile.objects.filter(pk=profile.pk, completed_at__isnull=True).update(
+            completed_at=profile.completed_at
+        )

@@ -24,6 +24,7 @@ from .models import (
     validate_linkedin_url,
 )
 from .services import cv_remove, cv_replace, manager_register, profile_update
+from .signup import signup_notes
 
 
 def _consent_label():
@@ -45,6 +46,10 @@ class SignupConsentForm(forms.Form):
         label=lazy(_consent_label, str)(),
         error_messages={"required": _("Ohne Ihre Einwilligung können wir kein Profil für Sie anlegen.")},
     )
+
+    def notes(self):
+        """What other apps tell a person before they register (``managers.signup``), e.g. an honest base rate."""
+        return signup_notes()
 
     def signup(self, request, user):
         user.first_name = self.cleaned_data["first_name"]

@@ -258,6 +258,8 @@ class ManagerProfile(models.Model):
     status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     status_changed_at = models.DateTimeField(default=timezone.now)
     left_reason = models.CharField(_("Grund des Ausscheidens"), max_length=200, blank=True)
+    # The first moment the profile was complete enough to present (``completeness.READY_SCORE``), set once.
+    completed_at = models.DateTimeField(_("Profil vollständig seit"), null=True, blank=True, editable=False)
 
     # Preferences
     notify_matches = models.CharField(

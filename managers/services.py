@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from manatnet import limits
 
+from .completeness import record_completion
 from .cv import delete_cv_file
 from .cv import store_cv as cv_store
 from .models import LanguageSkill, ManagerProfile, ManagerStatusChange, MandateHistoryEntry, PrivacyConsent
@@ -44,7 +45,14 @@ def manager_set_status(*, profile, status, reason="", at=None):
 
 
 # --- Profile editing -------------------------------------------------------------------------------------------
-# Every write below sends ``profile_changed`` after commit, so re-indexing and re-matching see committed data.
+# Every write below ends with ``_changed``: the first time the profile is complete is recorded as a fact, and
+# ``profile_changed`` is sent after commit, so re-indexing and re-matching see committed data.
+
+
+def _changed(profile, at=None):
+    record_completion(profile, at)
+    send_profile_changed_on_commit(profile)
+
 
 AVAILABILITY_FIELDS = {"available_from", "days_per_week"}
 
@@ -69,7 +77,7 @@ def profile_update(*, profile, fields=None, relations=None, user_fields=None, at
         for name, value in user_fields.items():
             setattr(profile.user, name, value)
         profile.user.save(update_fields=list(user_fields))
-    send_profile_changed_on_commit(profile)
+    _changed(profile, at)
     return profile
 
 
@@ -80,7 +88,7 @@ def profile_set_languages(*, profile, levels):
     LanguageSkill.objects.bulk_create(
         [LanguageSkill(profile=profile, language=language, level=level) for language, level in levels.items()]
     )
-    send_profile_changed_on_commit(profile)
+    _changed(profile)
 
 
 @transaction.atomic
@@ -93,7 +101,7 @@ def history_save(*, profile, entry=None, data):
         setattr(entry, name, value)
     entry.full_clean()
     entry.save()
-    send_profile_changed_on_commit(profile)
+    _changed(profile)
     return entry
 
 
@@ -102,7 +110,7 @@ def history_remove(*, profile, entry):
     if entry.profile_id != profile.id:
         raise ValueError("history entry belongs to another profile")
     entry.delete()
-    send_profile_changed_on_commit(profile)
+    _changed(profile)
 
 
 def cv_replace(*, profile, upload, kind, display_name, at=None):
@@ -117,7 +125,7 @@ def cv_replace(*, profile, upload, kind, display_name, at=None):
             profile.cv_uploaded_at = at or timezone.now()
             profile.save(update_fields=["cv_file", "cv_original_name", "cv_uploaded_at"])
             transaction.on_commit(lambda: delete_cv_file(old_name))
-            send_profile_changed_on_commit(profile)
+            _changed(profile, at)
     except Exception:
         delete_cv_file(new_name)
         raise
@@ -132,7 +140,7 @@ def cv_remove(*, profile):
     profile.cv_uploaded_at = None
     profile.save(update_fields=["cv_file", "cv_original_name", "cv_uploaded_at"])
     transaction.on_commit(lambda: delete_cv_file(old_name))
-    send_profile_changed_on_commit(profile)
+    _changed(profile)
 
 
 @transaction.atomic
@@ -140,5 +148,5 @@ def availability_confirm(*, profile, at=None):
     """Record that the manager's availability is still accurate (one click on the dashboard or in a reminder)."""
     profile.availability_confirmed_at = at or timezone.now()
     profile.save(update_fields=["availability_confirmed_at"])
-    send_profile_changed_on_commit(profile)
+    _changed(profile, at)
     return profile

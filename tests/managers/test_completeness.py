@@ -113,3 +113,39 @@ def test_the_dashboard_shows_the_score_and_links_each_hint_to_its_section(client
     assert f"{manager.completeness().score} %" in html
     assert "Wählen Sie mindestens 5 Kompetenzen." in html
     assert reverse("manager_section", args=["skills"]) in html
+
+
+@pytest.mark.django_db
+def test_many_profiles_are_scored_in_a_fixed_number_of_queries_with_the_same_verdicts(django_assert_num_queries):
+    from managers.completeness import bulk_completeness
+
+    profiles = [complete_profile(), factories.manager("half@example.com", phone="+49 30 1")]
+    profiles.append(factories.manager("past@example.com", available_from=timezone.localdate() - timedelta(days=3)))
+    with django_assert_num_queries(7):
+        scored = bulk_completeness([p.pk for p in profiles])
+    for profile in profiles:
+        single = profile.completeness()
+        assert scored[profile.pk].score == single.score
+        assert [c.hint for c in scored[profile.pk].missing] == [c.hint for c in single.missing]
+
+
+@pytest.mark.django_db
+def test_the_moment_a_profile_first_becomes_complete_is_recorded_once(client):
+    from managers.completeness import READY_SCORE
+    from managers.services import profile_update
+
+    profile = complete_profile()
+    profile.cv_file = profile.summary = profile.phone = ""
+    profile.save()
+    assert profile.completeness().score == 75
+    first = timezone.now() - timedelta(days=2)
+    profile_update(profile=profile, fields={"headline": "Interim CFO, Sanierung"}, at=first - timedelta(days=1))
+    profile.refresh_from_db()
+    assert profile.completed_at is None  # still below READY_SCORE
+    profile_update(profile=profile, fields={"summary": "y" * SUMMARY_MIN_CHARS}, at=first)
+    profile.refresh_from_db()
+    assert profile.completeness().score >= READY_SCORE and profile.completed_at == first
+    profile_update(profile=profile, fields={"summary": ""})
+    profile.refresh_from_db()
+    assert profile.completeness().score < READY_SCORE
+    assert profile.completed_at == first  # a later drop does not move it

@@ -95,3 +95,29 @@ def test_a_manager_changes_the_password_from_my_data(client, manager):
     )
     manager.user.refresh_from_db()
     assert manager.user.check_password("Neue-Passphrase-2027")
+
+
+@pytest.mark.django_db
+def test_before_registering_a_person_reads_an_honest_base_rate_with_its_basis(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mandates.analytics import store
+    from tests.mandates.histories import History, write
+
+    now = timezone.now()
+    write(
+        [History(now - timedelta(days=300), placed_at=now - timedelta(days=300 - 20 * (i % 12))) for i in range(24)]
+        + [History(now - timedelta(days=250 + i)) for i in range(36)]
+    )
+    html = client.get(reverse("account_signup")).content.decode()
+    assert 'id="signup-base-rate"' not in html  # nothing computed yet: the public page computes nothing
+    store.warm()
+    html = client.get(reverse("account_signup")).content.decode()
+    sentence = re.sub(r"\s+", " ", re.search(r'id="signup-base-rate">(.*?)</div>', html, re.S).group(1))
+    share = store.base_rate()["share"]
+    assert 0 < share < 100
+    assert f"hatten etwa {share} % innerhalb von sechs Monaten nach der Registrierung ein erstes Mandat" in sentence
+    assert "geschätzt aus 60 Verläufen" in sentence and "Vertriebskanal von mehreren" in sentence
+    assert html.index('id="signup-base-rate"') < html.index('type="submit">Registrieren')  # before they commit

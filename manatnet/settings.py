@@ -303,6 +303,10 @@ NOTIFY_DRAIN_BUDGET_SECONDS = float(os.environ.get("NOTIFY_DRAIN_BUDGET_SECONDS"
 NOTIFY_DRAIN_BATCH = int(os.environ.get("NOTIFY_DRAIN_BATCH", "20"))
 # Local hour (manager's time zone) from which the day's match digest goes out.
 NOTIFY_DIGEST_HOUR = int(os.environ.get("NOTIFY_DIGEST_HOUR", "7"))
+# Analytics (mandates/analytics/store.py): how often beat recomputes what the staff page, the dashboard panel and
+# the sign-up page read from the shared cache, and how long a report for other filters is kept once computed.
+ANALYTICS_WARM_MINUTES = float(os.environ.get("ANALYTICS_WARM_MINUTES", "30"))
+ANALYTICS_FILTERED_SECONDS = int(os.environ.get("ANALYTICS_FILTERED_SECONDS", "3600"))
 
 CELERY_BEAT_SCHEDULE = {
     # Safety net behind every on-commit nudge: sends what is due, retries, and rows of killed workers.
@@ -317,6 +321,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # GDPR storage limitation: what has served its purpose is deleted (RETENTION_* settings below).
     "apply-retention": {"task": "manatnet.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},
+    # Time-to-mandate, funnel and panel figures into the shared cache; pages never compute them.
+    "warm-analytics": {"task": "mandates.tasks.warm_analytics", "schedule": ANALYTICS_WARM_MINUTES * 60},
+    # Yesterday's provider-wide figures (and any day missed in the last week) for the trend.
+    "analytics-snapshots": {"task": "mandates.tasks.snapshot_analytics", "schedule": crontab(hour=0, minute=20)},
 }
 
 # --- REST API -------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from mandates import urls as mandate_urls
-from mandates.analytics_views import staff_time_to_mandate
+from mandates.analytics import views as analytics_views
 
 from . import views
 
@@ -24,7 +24,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # The admin has no login of its own: allauth's login (lockout, second factor) is the only door.
     path("admin/login/", views.admin_login, name="staff_login"),
-    path("admin/time-to-mandate/", staff_time_to_mandate, name="staff_time_to_mandate"),
+    path("admin/analytics/", analytics_views.staff_analytics, name="staff_analytics"),
+    path("admin/analytics/<slug:table>.csv", analytics_views.staff_analytics_csv, name="staff_analytics_csv"),
+    path("admin/time-to-mandate/", analytics_views.staff_time_to_mandate, name="staff_time_to_mandate"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI with its settings in a script file of its own (no inline script), from our static files.

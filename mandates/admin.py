@@ -31,6 +31,7 @@ from .forms import (
 )
 from .matching import DEFAULT_WEIGHTS
 from .models import (
+    AnalyticsSnapshot,
     Candidacy,
     CandidateIndex,
     ClientCompany,
@@ -798,6 +799,26 @@ class CandidateIndexAdmin(admin.ModelAdmin):
         "tags",
         "indexed_at",
     ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AnalyticsSnapshot)
+class AnalyticsSnapshotAdmin(admin.ModelAdmin):
+    """The daily provider-wide figures behind the trend on the analytics page: written by the nightly task from
+    the facts of that day, never edited (a stored day is never rewritten)."""
+
+    list_display = ["day", "computed_at"]
+    date_hierarchy = "day"
+    fields = ["day", "computed_at", "figures"]
     readonly_fields = fields
 
     def has_add_permission(self, request):

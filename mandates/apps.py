@@ -10,6 +10,7 @@ class MandatesConfig(AppConfig):
         from managers.signals import profile_changed
 
         from . import personal_data, receivers  # noqa: F401  (declares personal data; connects the index upkeep)
+        from .analytics import signup  # noqa: F401  (the base rate on the sign-up page)
         from .rematch import enqueue_rematch
 
         # Re-match an edited profile against open mandates (alerts only on new strong matches).

@@ -627,3 +627,25 @@ class CandidateIndex(models.Model):
 
     def __str__(self):
         return f"{self.profile_id}"
+
+
+class AnalyticsSnapshot(models.Model):
+    """The provider-wide figures of one day, kept so the staff page can show how they move over time.
+
+    The one derived number that is stored: computed from the facts as they stood at the end of ``day``
+    (``mandates.analytics.snapshots``), so a recomputation for the same day gives the same figures.
+    """
+
+    day = models.DateField(_("Tag"), unique=True)
+    computed_at = models.DateTimeField(_("Berechnet am"), default=timezone.now)
+    figures = models.JSONField(_("Kennzahlen"), default=dict)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("Kennzahlen-Stand")
+        verbose_name_plural = _("Kennzahlen-Stände")
+        # The staff analytics page (time-to-mandate, funnel, service levels, early-leave list) checks this.
+        permissions = [("view_analytics", _("Auswertungen ansehen"))]
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d}"

@@ -140,3 +140,24 @@ def match_unmatched():
     for mandate_id in ids:
         mandate_match(mandate_id=mandate_id)
     return len(ids)
+
+
+@shared_task
+def warm_analytics():
+    from .analytics import store
+
+    return store.warm()
+
+
+@shared_task
+def compute_analytics_report(filters_key):
+    from .analytics import store
+
+    store.compute_report(filters_key)
+
+
+@shared_task
+def snapshot_analytics():
+    from .analytics import snapshots
+
+    return snapshots.snapshots_fill(today=timezone.localdate())

@@ -1,17 +1,11 @@
 from django import template
 
-from mandates import analytics
+from mandates.analytics.panel import manager_panel
 
 register = template.Library()
 
 
 @register.inclusion_tag("mandates/_time_to_mandate_panel.html")
 def time_to_mandate_panel(profile):
-    """The manager's own position on the time-to-mandate curve, and what raises their chances."""
-    estimate = analytics.time_to_mandate()
-    return {
-        "profile": profile,
-        "estimate": estimate,
-        "position": analytics.manager_position(profile, estimate),
-        "rate_gap": analytics.rate_against_open_budgets(profile),
-    }
+    """The manager's way to a first mandate: computed by ``analytics.panel`` from cached estimates, shown plainly."""
+    return {"profile": profile, "panel": manager_panel(profile)}

@@ -4,6 +4,7 @@ Deterministic for a given seed. Idempotent: the named demo accounts are created 
 are numbered, and running the command again only adds what is missing.
 """
 
+import itertools
 import random
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,9 +29,9 @@ from managers.models import (
     Region,
     Skill,
 )
-from managers.services import manager_set_status
 
-from .models import Candidacy, ClientCompany, ClientContact, Mandate, MandateLanguage, Placement, StageChange
+from .demo_history import pool_history, trend_snapshots
+from .models import Candidacy, ClientCompany, ClientContact, Mandate, MandateLanguage
 
 DEMO_PASSWORD = "manatnet-demo-2026"  # noqa: S105  (printed for the demo; never used outside it)
 DEMO_DOMAIN = "demo.manatnet.example"
@@ -40,10 +41,13 @@ STAFF = [("admin", "Petra", "Albrecht", True)]
 # the quick start works with any authenticator app); a real account enrols a random secret of its own.
 DEMO_TOTP_SECRET = "MANATNETDEMOADMINZWEIFAKTORTOTPA"  # noqa: S105  (demo data only)
 MANAGERS = [
-    ("anna.berger", "Anna", "Berger"),
-    ("bernd.krause", "Bernd", "Krause"),
-    ("carla.neumann", "Carla", "Neumann"),
+    ("anna.berger", "Anna", "Berger", "cfo", 35),
+    ("bernd.krause", "Bernd", "Krause", "restructuring", 190),
+    ("carla.neumann", "Carla", "Neumann", "coo", 150),
 ]
+# The functions most managers name, most common first (the rest follow in reference order): a pool with a realistic
+# skew, so the common functions have enough histories for "managers like you".
+POPULAR_FUNCTIONS = ["cfo", "restructuring", "ceo", "coo", "plant", "supply-chain", "programme", "controlling"]
 CLIENTS = [
     ("jens.vogel", "Jens", "Vogel", "Hansen Maschinenbau GmbH", "Bielefeld", "28"),
     ("maria.schulz", "Maria", "Schulz", "Lindqvist Pharma AG", "München", "21"),
@@ -95,9 +99,12 @@ class Reference:
     @classmethod
     def load(cls):
         regions = list(Region.objects.all())
+        functions = list(Function.objects.all())
+        rank = {code: i for i, code in enumerate(POPULAR_FUNCTIONS)}
         return cls(
-            functions=list(Function.objects.all()),
-            industries=list(Industry.objects.exclude(parent=None)),
+            functions=sorted(functions, key=lambda f: (rank.get(f.code, len(rank)), f.id)),
+            # Manufacturing (NACE section C) first: most interim mandates come from industry.
+            industries=sorted(Industry.objects.exclude(parent=None), key=lambda i: (i.parent.code != "C", i.id)),
             skills=list(Skill.objects.all()),
             languages={
                 lang.code: lang for lang in Language.objects.filter(code__in=["de", "en", "fr", "es", "it", "pl", "zh"])
@@ -108,7 +115,8 @@ class Reference:
 
 
 def _skewed_skills(rng, skills, k):
-    """A few popular skills, many rare ones: weights fall off like 1/rank (Zipf), as in real profiles."""
+    """A few popular ones, many rare ones (skills, functions, industries): weights fall off like 1/rank (Zipf), as
+    in real profiles."""
     weights = [1 / (rank + 1) for rank in range(len(skills))]
     chosen = set()
     while len(chosen) < min(k, len(skills)):
@@ -151,7 +159,7 @@ def staff_second_factor(user):
     return DEMO_TOTP_SECRET, get_adapter().build_totp_url(user, DEMO_TOTP_SECRET), codes.get_unused_codes()
 
 
-def _fill_profile(profile, rng, fake, ref, now):
+def _fill_profile(profile, rng, fake, ref, now, function=None):
     profile.phone = fake.phone_number()
     profile.city = fake.city()
     profile.postal_code = fake.postcode()
@@ -169,8 +177,11 @@ def _fill_profile(profile, rng, fake, ref, now):
     profile.day_rate_min = rng.randrange(800, 1600, 50)
     profile.day_rate_target = profile.day_rate_min + rng.randrange(100, 400, 50)
     profile.save()
-    profile.functions.set(rng.sample(ref.functions, rng.randint(1, 3)))
-    profile.industries.set(rng.sample(ref.industries, rng.randint(1, 4)))
+    functions = _skewed_skills(rng, ref.functions, rng.randint(1, 3))
+    if function is not None:
+        functions = [next(f for f in ref.functions if f.code == function)]
+    profile.functions.set(functions)
+    profile.industries.set(_skewed_skills(rng, ref.industries, rng.randint(1, 4)))
     profile.skills.set(_skewed_skills(rng, ref.skills, rng.randint(4, 12)))
     home = profile.home_region
     accepted = {home.parent} if rng.random() < 0.5 else {home}
@@ -212,7 +223,7 @@ def _fill_profile(profile, rng, fake, ref, now):
     MandateHistoryEntry.objects.bulk_create(entries)
 
 
-def _new_manager(email, first, last, *, rng, fake, ref, now, password_hash, registered_days_ago):
+def _new_manager(email, first, last, *, rng, fake, ref, now, password_hash, registered_days_ago, function=None):
     user, created = _user(email, first, last, password_hash=password_hash)
     if not created:
         return None
@@ -220,7 +231,7 @@ def _new_manager(email, first, last, *, rng, fake, ref, now, password_hash, regi
     profile = ManagerProfile.objects.create(user=user, registered_at=registered, status_changed_at=registered)
     ManagerStatusChange.objects.create(profile=profile, to_status=ManagerProfile.Status.ACTIVE, at=registered)
     PrivacyConsent.objects.create(user=user, version="2026-11", given_at=registered)
-    _fill_profile(profile, rng, fake, ref, now)
+    _fill_profile(profile, rng, fake, ref, now, function)
     return profile
 
 
@@ -255,43 +266,6 @@ def _new_mandate(index, company, contacts, owner, *, rng, fake, ref, now):
     return mandate
 
 
-def _history_of_placements(profiles, mandates, rng, now):
-    """Give part of the pool a past: some placed after weeks or months, some left with none (the seed's spread)."""
-    for profile, mandate in zip(profiles, mandates, strict=False):
-        wait = timedelta(days=rng.choice([30, 60, 120, 180, 270]))
-        placed_at = profile.registered_at + wait
-        if placed_at >= now:
-            continue
-        candidacy = Candidacy.objects.create(
-            mandate=mandate, manager=profile, stage=Candidacy.Stage.PLACED, created_at=placed_at - timedelta(days=20)
-        )
-        StageChange.objects.create(
-            candidacy=candidacy, from_stage=Candidacy.Stage.PRESENTED, to_stage=Candidacy.Stage.PLACED, at=placed_at
-        )
-        Placement.objects.create(
-            mandate=mandate,
-            manager=profile,
-            placed_at=placed_at,
-            starts_on=placed_at.date(),
-            manager_day_rate=profile.day_rate_target,
-            client_day_rate=mandate.default_client_price(profile),
-        )
-        mandate.status, mandate.closed_at = Mandate.Status.WON, placed_at
-        mandate.save(update_fields=["status", "closed_at"])
-        mandate.status_changes.create(from_status=Mandate.Status.OPEN, to_status=Mandate.Status.WON, at=placed_at)
-        manager_set_status(profile=profile, status=ManagerProfile.Status.PLACED, at=placed_at)
-
-
-def _some_leave(profiles, rng, now):
-    """Some managers end the cooperation without a mandate: censored observations, not zeros."""
-    for profile in profiles:
-        left_at = profile.registered_at + timedelta(days=rng.choice([90, 150, 240]))
-        if left_at < now and profile.status == ManagerProfile.Status.ACTIVE:
-            manager_set_status(
-                profile=profile, status=ManagerProfile.Status.LEFT, reason="Erwartungen nicht erfüllt", at=left_at
-            )
-
-
 def _demo_shortlist(company, staff):
     """One shortlist per client company, so each demo client login has candidates to look at: the managers said
     they are interested (their consent), the cards are anonymous until staff release someone."""
@@ -314,7 +288,7 @@ def _demo_shortlist(company, staff):
         services.shortlist_send(mandate=Mandate.objects.get(pk=mandate.pk), by=staff)
 
 
-def seed(*, managers=30, mandates=10, seed=2026, progress=None):
+def seed(*, managers=300, mandates=12, seed=2026, progress=None):
     """Create the demo data. Returns a dict of counts created. ``progress`` wraps an iterable (e.g. tqdm)."""
     progress = progress or (lambda iterable, **kwargs: iterable)
     rng = random.Random(seed)
@@ -323,8 +297,9 @@ def seed(*, managers=30, mandates=10, seed=2026, progress=None):
     ref = Reference.load()
     now = timezone.now()
     password_hash = make_password(DEMO_PASSWORD)  # hashed once: hashing per user would take minutes for 2,000
-    created = {"staff": 0, "managers": 0, "clients": 0, "mandates": 0}
+    created = {"staff": 0, "managers": 0, "clients": 0, "mandates": 0, "past_mandates": 0}
 
+    named = []  # the demo managers one logs in as: rivals in the pool's past, so their panel has a history
     with transaction.atomic():
         staff_users = []
         for local, first, last, superuser in STAFF:
@@ -334,7 +309,7 @@ def seed(*, managers=30, mandates=10, seed=2026, progress=None):
             staff_second_factor(user)
             staff_users.append(user)
             created["staff"] += was_created
-        for i, (local, first, last) in enumerate(MANAGERS):
+        for local, first, last, function, days_ago in MANAGERS:
             profile = _new_manager(
                 f"{local}@{DEMO_DOMAIN}",
                 first,
@@ -344,9 +319,11 @@ def seed(*, managers=30, mandates=10, seed=2026, progress=None):
                 ref=ref,
                 now=now,
                 password_hash=password_hash,
-                registered_days_ago=[35, 190, 150][i],
+                registered_days_ago=days_ago,
+                function=function,
             )
             created["managers"] += profile is not None
+            named += [profile] if profile else []
         companies = []
         for local, first, last, company_name, city, nace in CLIENTS:
             company, _ = ClientCompany.objects.get_or_create(
@@ -359,47 +336,46 @@ def seed(*, managers=30, mandates=10, seed=2026, progress=None):
             companies.append(company)
 
     pool = []
-    for i in progress(range(managers), desc="managers", total=managers):
-        first, last = fake.first_name(), fake.last_name()
-        with transaction.atomic():
-            profile = _new_manager(
-                f"pool{i:06d}@{DEMO_DOMAIN}",
-                first,
-                last,
-                rng=rng,
-                fake=fake,
-                ref=ref,
-                now=now,
-                password_hash=password_hash,
-                registered_days_ago=rng.randint(1, 1100),
-            )
-        if profile:
-            pool.append(profile)
-            created["managers"] += 1
-
-    existing = Mandate.objects.filter(company__in=companies).count()
-    new_mandates = []
-    for index in progress(range(existing, mandates), desc="mandates", total=max(mandates - existing, 0)):
-        company = companies[index % len(companies)]
-        with transaction.atomic():
-            new_mandates.append(
-                _new_mandate(
-                    index + 1,
-                    company,
-                    list(company.contacts.all()),
-                    staff_users[0],
+    numbered = iter(progress(range(managers), desc="managers", total=managers))
+    while chunk := list(itertools.islice(numbered, 50)):
+        with transaction.atomic():  # one commit per 50 managers: SQLite syncs every commit to disk
+            for i in chunk:
+                first, last = fake.first_name(), fake.last_name()
+                profile = _new_manager(
+                    f"pool{i:06d}@{DEMO_DOMAIN}",
+                    first,
+                    last,
                     rng=rng,
                     fake=fake,
                     ref=ref,
                     now=now,
+                    password_hash=password_hash,
+                    registered_days_ago=rng.randint(1, 1100),
                 )
+                if profile:
+                    pool.append(profile)
+                    created["managers"] += 1
+
+    existing = Mandate.objects.filter(company__in=companies).count()
+    for index in progress(range(existing, mandates), desc="mandates", total=max(mandates - existing, 0)):
+        company = companies[index % len(companies)]
+        with transaction.atomic():
+            _new_mandate(
+                index + 1, company, list(company.contacts.all()), staff_users[0], rng=rng, fake=fake, ref=ref, now=now
             )
         created["mandates"] += 1
 
-    # A third of the new mandates become past placements of pool managers, so time-to-mandate has data.
+    # The pool's past (placements after weeks or months, managers who gave up, past clients' pipelines), so the
+    # analytics page and the dashboard panel have something real to show; then the figures, as beat would.
     with transaction.atomic():
-        _history_of_placements(pool[::3], new_mandates[: len(new_mandates) // 3], rng, now)
-        _some_leave(pool[1::7], rng, now)
+        created["past_mandates"] = pool_history(
+            pool, staff_users[0], rng=rng, fake=fake, ref=ref, now=now, also_rivals=named
+        )
         for company in companies:
             _demo_shortlist(company, staff_users[0])
+    if pool:
+        from .analytics import store
+
+        trend_snapshots(now)
+        store.warm()
     return created

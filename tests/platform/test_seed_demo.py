@@ -3,18 +3,21 @@ from django.core.management import call_command
 
 from managers.models import ManagerProfile
 from mandates import demo
-from mandates.models import Candidacy, ClientContact, Mandate, Placement
+from mandates.models import AnalyticsSnapshot, Candidacy, ClientContact, Mandate, Placement
 
 
 @pytest.mark.django_db
 def test_seed_demo_creates_every_role_and_is_idempotent(client):
     call_command("seed_demo", managers=12, mandates=6, seed=7, verbosity=0)
-    counts = (ManagerProfile.objects.count(), ClientContact.objects.count(), Mandate.objects.count())
+    counts = (ManagerProfile.objects.count(), ClientContact.objects.count(), Mandate.objects.open().count())
     assert counts == (15, 2, 6)
     assert Placement.objects.exists(), "part of the pool has a past placement, so time-to-mandate has data"
+    assert AnalyticsSnapshot.objects.count() > 1, "the trend has points from the start"
+    past = Mandate.objects.count()
 
     call_command("seed_demo", managers=12, mandates=6, seed=7, verbosity=0)
-    assert (ManagerProfile.objects.count(), ClientContact.objects.count(), Mandate.objects.count()) == counts
+    assert (ManagerProfile.objects.count(), ClientContact.objects.count(), Mandate.objects.open().count()) == counts
+    assert Mandate.objects.count() == past
 
     for _local, *_rest, company, _city, _nace in demo.CLIENTS:
         presented = Candidacy.objects.filter(mandate__company__name=company, presented_at__isnull=False)

@@ -9,8 +9,10 @@ class Command(BaseCommand):
     help = "Create demo data: staff, three managers, two client contacts, a manager pool and open mandates."
 
     def add_arguments(self, parser):
-        parser.add_argument("--managers", type=int, default=30, help="pool managers besides the three demo managers")
-        parser.add_argument("--mandates", type=int, default=10)
+        parser.add_argument(
+            "--managers", type=int, default=300, help="pool managers besides the three demo managers (with a past)"
+        )
+        parser.add_argument("--mandates", type=int, default=12, help="open mandates of the two demo clients")
         parser.add_argument("--seed", type=int, default=2026, help="same seed, same data")
 
     def handle(self, *args, managers, mandates, seed, **options):

@@ -118,7 +118,7 @@ def page_table(table):
         "title": TITLES[table.key],
         "headings": [HEADINGS[column.key] for column in table.columns],
         "rows": [[_cell(v, c) for v, c in zip(row, table.columns, strict=True)] for row in table.page_rows],
-        "total": len(table.rows),
+        "total": table.row_count,
         "truncated": table.truncated,
     }
 

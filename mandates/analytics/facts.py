@@ -111,7 +111,7 @@ class Managers:
         return len(self.profile_id)
 
     def clock(self, name, rows=None):
-        """(durations in days, outcome) for the selected rows, measured from registration or from profile
+        """(durations in completed days, outcome) for the selected rows, measured from registration or from profile
         completion: outcome 1 = first mandate, 2 = gave up, 0 = still waiting (censored at ``as_of``).
 
         From completion only those who completed their profile count, and not those placed before completing.
@@ -121,7 +121,9 @@ class Managers:
         end = np.fmin(np.fmin(self.placed, self.left), self.as_of)
         keep = rows & ~np.isnan(start) & (start <= self.as_of) & (end >= start)
         outcome = np.where(self.placed == end, 1, np.where(self.left == end, 2, 0))
-        return (end[keep] - start[keep]) / DAY, outcome[keep]
+        # Completed days: nobody waits for a mandate by the hour, and ties on a day let the estimators work on
+        # one row per day instead of one per person.
+        return np.floor((end[keep] - start[keep]) / DAY), outcome[keep]
 
 
 def _epoch(moment: datetime):

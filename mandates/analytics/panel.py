@@ -8,9 +8,10 @@ no client price, no other manager, no single mandate's budget.
 
 "Like you": the most specific segment with enough data — same function and industry section, else same function,
 else everyone — from the cached estimates (``store.py``). Market value and levers use the function of that
-segment (else the manager's first). Levers score the manager's current profile against every brief opened in the
-last 90 days, each as of its opening day, with the matching specification itself (``mandates.matching``):
-"nearly matched" is within ``NEAR_POINTS`` points below the alert threshold, or a strong match excluded by a hard
+segment (else the manager's first). Levers score the manager's current profile against the briefs opened in the
+last 90 days in their functions (and those naming no function), each as of its opening day, with the matching
+specification itself (``mandates.matching``): totals for all, the explanation (missing skills, criteria) only for
+the nearly matched — within ``NEAR_POINTS`` points below the alert threshold, or a strong match excluded by a hard
 filter.
 """
 
@@ -125,13 +126,16 @@ def manager_panel(profile, now=None):
     functions = sorted(names)
     sections = sorted({parent or pk for pk, parent in profile.industries.values_list("id", "parent_id")})
     keys = _segment_keys(functions, sections)
-    keys += [key("rates", f) for f in functions] + [key("budgets", f) for f in functions] + [key("recent")]
+    keys += [key("rates", f) for f in functions] + [key("budgets", f) for f in functions]
+    keys += [key("recent", f) for f in [*functions, 0]]
     found = store.get_many(keys, warm_if_missing=key("like", "all"))
+    panel_cold = key("like", "all") not in found
     like, function = _like_you(found, functions, sections)
     function = function if function is not None else (functions[0] if functions else None)
     days = max((now - profile.registered_at).days, 0)
     rate = profile.day_rate_target if profile.day_rate_target is not None else profile.day_rate_min
-    briefs = found.get(key("recent"))
+    recent = [found[k] for k in (key("recent", f) for f in [*functions, 0]) if k in found]
+    briefs = [brief for group in recent for brief in group] if not panel_cold else None
     months = days / survival.DAYS_PER_MONTH
     return {
         "computing": like is None,

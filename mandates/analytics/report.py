@@ -43,14 +43,22 @@ class Table:
     key: str
     columns: tuple
     rows: list = field(default_factory=list)
+    total: int | None = None  # rows in the full table, when this copy holds only the page's
 
     @property
     def page_rows(self):
         return self.rows[:PAGE_ROWS]
 
     @property
+    def row_count(self):
+        return len(self.rows) if self.total is None else self.total
+
+    @property
     def truncated(self):
-        return len(self.rows) > PAGE_ROWS
+        return self.row_count > PAGE_ROWS
+
+    def page_copy(self):
+        return Table(self.key, self.columns, self.page_rows, self.row_count)
 
 
 @dataclass
@@ -66,6 +74,12 @@ class Report:
     charts: dict
     flagged: int
     trend_days: int = 0
+
+    def page_copy(self):
+        """The report as the page needs it: each table cut to its first ``PAGE_ROWS`` rows (the early-leave list
+        of a large pool holds thousands; the CSV files read the full tables, cached apart)."""
+        copy = Report(**{**self.__dict__, "tables": {key: t.page_copy() for key, t in self.tables.items()}})
+        return copy
 
 
 def as_months(days):
@@ -385,10 +399,12 @@ def _risk_table(flags):
         "risk",
         (Column("profile", "profile"), Column("name", "text"), Column("days_registered"), Column("reasons", "text")),
     )
+    # The sentences in both languages once, then filled in: thousands of flags, six kinds of reason.
+    texts = {code: both(text) for code, text in REASON_TEXTS.items()}
     for flag in flags:
-        sentences = [reason_label(code, value) for code, value in flag.reasons]
-        text = Label("; ".join(s.de for s in sentences), "; ".join(s.en for s in sentences))
-        table.rows.append([flag.profile_id, flag.name, flag.days_registered, text])
+        de = "; ".join(texts[code].de % {"value": value} for code, value in flag.reasons)
+        en = "; ".join(texts[code].en % {"value": value} for code, value in flag.reasons)
+        table.rows.append([flag.profile_id, flag.name, flag.days_registered, Label(de, en)])
     return table
 
 
@@ -487,8 +503,11 @@ CLOCK_LABELS = {
 }
 
 
-def build(managers, mandates, names, filters, *, snapshots=(), risk_inputs=None, now=None, variance=True) -> Report:
-    """Every table and chart for ``filters``. ``risk_inputs``: a callable (rows mask) -> [RiskInput], or None."""
+def build(
+    managers, mandates, names, filters, *, snapshots=(), risk_inputs=None, now=None, variance=True, memo=None
+) -> Report:
+    """Every table and chart for ``filters``. ``risk_inputs``: a callable (rows mask) -> [RiskInput], or None.
+    ``memo``: a dict shared by builds over the same facts (the mandate side does not depend on the clock)."""
     now = now or timezone.now()
     regions = segments.region_descendants(filters.region) if filters.region is not None else None
     rows = segments.manager_mask(managers, filters, regions)
@@ -507,7 +526,11 @@ def build(managers, mandates, names, filters, *, snapshots=(), risk_inputs=None,
     for dimension, groups in _dimension_groups(managers, names).items():
         key = f"by_{dimension}"
         tables[key] = _segment_table(key, managers, filters, rows, groups)
-    tables.update(_mandate_tables(mandates, mandate_rows, names))
+    memo = {} if memo is None else memo
+    token = ("mandates", np.packbits(mandate_rows).tobytes())
+    if token not in memo:
+        memo[token] = _mandate_tables(mandates, mandate_rows, names)
+    tables.update(memo[token])
     flags = risk.flags(risk_inputs(rows)) if risk_inputs is not None else []
     tables["risk"] = _risk_table(flags)
     # Snapshots hold the provider-wide figures from registration: they belong to the unfiltered page only.

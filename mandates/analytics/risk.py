@@ -2,8 +2,9 @@
 before it is too late. Transparent rules, no model: each reason is a sentence staff can check in the profile.
 
 Who is looked at: managers still with us (active or paused) without a placement, registered between
-``WINDOW_DAYS[0]`` and ``WINDOW_DAYS[1]`` days ago. The cumulative-incidence curve on the staff page shows when
-managers give up; most who leave do so within their first nine months, which is the window.
+``WINDOW_DAYS[0]`` and ``WINDOW_DAYS[1]`` days ago: the first nine months, in which the seed story's managers gave
+up. The cumulative-incidence curve on the staff page ("gave up") shows when it happens on this platform; move the
+window when that curve says otherwise.
 
 =================  =====================================================================================
 reason             applies when
@@ -19,9 +20,10 @@ availability       availability not confirmed for ``STALE_DAYS`` days, or the da
 =================  =====================================================================================
 
 A manager is flagged with ``FLAG_AT`` reasons or more; the list is ordered by the number of reasons, then by how
-long they have been waiting. One reason alone is common and says little; two together are what the managers who
-left had in common (no match, no answer, an outdated or incomplete profile). Nothing is stored: the flags are
-recomputed with every report from the current facts.
+long they have been waiting. One reason alone is common and says little; two or more make a call worth it. The
+rules are deliberately simple so that staff can check each one in the profile: a list for calls, not a verdict, and
+no score anybody has to trust. Nothing is stored: the flags are recomputed with every report from the current
+facts.
 """
 
 from dataclasses import dataclass

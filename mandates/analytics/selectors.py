@@ -134,12 +134,15 @@ def risk_inputs(managers, rows, budgets, now):
 
 
 def recent_briefs(now):
-    """(opening day, MandateFacts without names) of every mandate opened in the last ``RECENT_MANDATE_DAYS`` days,
-    open or closed: what a manager's levers are computed against."""
+    """{function id (0: none): [(opening day, MandateFacts without names)]} of the mandates opened in the last
+    ``RECENT_MANDATE_DAYS`` days, open or closed: what the levers of a manager with that function are scored
+    against."""
     since = now - timedelta(days=RECENT_MANDATE_DAYS)
     opened = dict(Mandate.objects.filter(opened_at__gte=since, opened_at__lte=now).values_list("id", "opened_at"))
-    facts = search.mandate_facts_many(sorted(opened), names=False)
-    return [(opened[f.id].date(), f) for f in facts]
+    result = {}
+    for facts in search.mandate_facts_many(sorted(opened), names=False):
+        result.setdefault(facts.function_id or 0, []).append((opened[facts.id].date(), facts))
+    return result
 
 
 def standing(profile):

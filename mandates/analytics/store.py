@@ -2,9 +2,10 @@
 filled by a beat task, never by a page.
 
 ``warm()`` (``mandates.tasks.warm_analytics``, every ``ANALYTICS_WARM_MINUTES``) loads the facts once and stores:
-the staff report for both clocks without filters, the "managers like you" estimates per function and per function
-and industry section, the market data per function (rates, budgets of the last twelve months), the briefs of the
-last 90 days (the managers' levers are scored against them) and the sign-up base rate. Entries never expire; the
+the staff report for both clocks without filters (the page's copy, and the full tables for CSV apart: the early-leave
+list of a large pool alone is megabytes), the "managers like you" estimates per function and per function and
+industry section, the market data per function (rates, budgets of the last twelve months), the briefs of the last
+90 days per function (the managers' levers are scored against those of their functions) and the sign-up base rate. Entries never expire; the
 next warm replaces them, so a reader always finds the last complete set.
 
 A report for other filters is computed on the first request by a task (``compute_report``) and kept for
@@ -43,6 +44,15 @@ def report_key(filters):
     return key("report", filters.key())
 
 
+def tables_key(filters):
+    return key("tables", filters.key())
+
+
+def _report_values(result, filters):
+    """What one report is stored as: the page's copy, and every table in full for the CSV files."""
+    return {report_key(filters): result.page_copy(), tables_key(filters): result.tables}
+
+
 # --- Reading (pages) -----------------------------------------------------------------------------------------------
 
 
@@ -54,16 +64,26 @@ def _schedule(name, *args):
         enqueue(getattr(tasks, name), *args)
 
 
-def get_report(filters):
-    """The cached report for ``filters``, or None while it is being computed (a computation is then enqueued)."""
-    value = cache.get(report_key(filters))
+def _get_or_schedule(name, filters):
+    value = cache.get(name)
     if value is None:
         if filters.is_default:
             _schedule("warm_analytics")
         else:
             _schedule("compute_analytics_report", filters.key())
-        value = cache.get(report_key(filters))
+        value = cache.get(name)
     return value
+
+
+def get_report(filters):
+    """The cached report for ``filters`` (tables cut to the page's rows), or None while it is being computed (a
+    computation is then enqueued)."""
+    return _get_or_schedule(report_key(filters), filters)
+
+
+def get_tables(filters):
+    """Every table of the report for ``filters`` in full (for CSV), or None while it is being computed."""
+    return _get_or_schedule(tables_key(filters), filters)
 
 
 def get_many(keys, *, warm_if_missing):
@@ -88,14 +108,16 @@ def warm(now=None):
         budgets = selectors.budgets_by_function(mandates, now)
         flags_of = _risk_inputs(managers, budgets, now)
         trend = snapshots.recent(timezone.localdate(now))
-        values = {}
+        values, memo = {}, {}
         for clock in CLOCKS:
             filters = Filters(clock=clock)
-            values[report_key(filters)] = report.build(
-                managers, mandates, names, filters, snapshots=trend, risk_inputs=flags_of, now=now
+            result = report.build(
+                managers, mandates, names, filters, snapshots=trend, risk_inputs=flags_of, now=now, memo=memo
             )
+            values.update(_report_values(result, filters))
         values.update(_panel_values(managers, names, budgets, now))
-        values[key("recent")] = selectors.recent_briefs(now)
+        for function, briefs in selectors.recent_briefs(now).items():
+            values[key("recent", function)] = briefs
         values[key("warmed_at")] = now
         cache.set_many(values, timeout=None)
         cache.delete(key("pending", "warm_analytics"))
@@ -114,7 +136,8 @@ def compute_report(filters_key, now=None):
     value = report.build(
         managers, mandates, names, filters, snapshots=trend, risk_inputs=_risk_inputs(managers, budgets, now), now=now
     )
-    cache.set(report_key(filters), value, None if filters.is_default else settings.ANALYTICS_FILTERED_SECONDS)
+    timeout = None if filters.is_default else settings.ANALYTICS_FILTERED_SECONDS
+    cache.set_many(_report_values(value, filters), timeout)
     cache.delete(key("pending", "compute_analytics_report", filters_key))
     return value
 

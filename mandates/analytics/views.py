@@ -8,6 +8,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import AnalyticsSnapshot
@@ -52,6 +53,11 @@ def staff_analytics(request):
             "window_from": risk.WINDOW_DAYS[0],
             "window_to": risk.WINDOW_DAYS[1],
             "flag_at": risk.FLAG_AT,
+            "recent_days": risk.RECENT_DAYS,
+            "min_completeness": risk.MIN_COMPLETENESS,
+            "rate_gap": risk.RATE_GAP_PCT,
+            "absent_days": risk.ABSENT_DAYS,
+            "stale_days": risk.STALE_DAYS,
             "page_rows": report.PAGE_ROWS,
         },
     }
@@ -68,21 +74,20 @@ def staff_analytics(request):
 def staff_analytics_csv(request, table):
     """One table of the page as CSV, with the page's filters and the same figures (all rows)."""
     filters = AnalyticsFilterForm(request.GET or None).filters()
-    result = store.get_report(filters)
-    if result is None:
+    tables = store.get_tables(filters)
+    if tables is None:
         return HttpResponse(
             _("Die Auswertung wird gerade berechnet. Bitte versuchen Sie es in einer Minute noch einmal."),
             status=503,
             content_type="text/plain; charset=utf-8",
             headers={"Retry-After": "60"},
         )
-    if table not in result.tables:
+    if table not in tables:
         raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = result.generated_at.strftime("%Y%m%d-%H%M")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="manatnet-{table}-{stamp}.csv"'
-    writer = csv.writer(response)
-    writer.writerows(display.csv_rows(result.tables[table]))
+    csv.writer(response).writerows(display.csv_rows(tables[table]))
     return response
 
 

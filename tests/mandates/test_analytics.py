@@ -69,10 +69,10 @@ def test_still_waiting_managers_are_censored_at_the_moment_of_the_figures(db):
     place(placed, 3)
     result, outcome = fit()
     assert sorted(outcome.tolist()) == [0, 1]
-    # Both were at risk during the first month; the waiting manager is observed for two months only.
-    assert result.at_month(1).at_risk == 2
-    # At three months only the placed manager is still observed; the waiting one was not lost as a "never".
-    assert result.at_month(3).at_risk == 1 and result.at_month(3).share == pytest.approx(1.0)
+    # Both are observed for the first eight weeks; the waiting manager only for two months (60 days).
+    assert result.at(56.0).at_risk == 2
+    # At 13 weeks only the placed manager is still observed; the waiting one was not lost as a "never".
+    assert result.at(91.0).at_risk == 1 and result.at(91.0).share == pytest.approx(1.0)
     assert waiting.placements.count() == 0
 
 
@@ -115,10 +115,8 @@ def test_time_from_profile_completion_counts_only_completed_profiles(db):
         ]
     )
     durations, outcome = facts.load_managers(NOW).clock("completion")
-    assert sorted(zip(np.round(durations / DAYS_PER_MONTH, 3).tolist(), outcome.tolist(), strict=True)) == [
-        (3.0, 0),
-        (4.0, 1),
-    ]
+    # Completed days: three months (91.3 days) and four (121.75 days).
+    assert sorted(zip(durations.tolist(), outcome.tolist(), strict=True)) == [(91.0, 0), (121.0, 1)]
     assert len(facts.load_managers(NOW).clock("registration")[0]) == 4
 
 

@@ -163,3 +163,15 @@ def test_a_warm_cache_serves_filtered_reports_computed_once(client, staff, pool,
     client.get(URL, {"function": cfo})  # computed by the task (in-process here) on the first request
     with django_assert_max_num_queries(20):  # session, user, filter choices: nothing over the pool
         assert client.get(URL, {"function": cfo}).status_code == 200
+
+
+def test_long_tables_show_their_first_rows_and_the_csv_has_them_all(client, staff, pool, monkeypatch):
+    from mandates.analytics import report
+
+    monkeypatch.setattr(report, "PAGE_ROWS", 2)
+    factories.log_in(client, staff)
+    html = client.get(URL).content.decode()
+    cohorts = page_rows(html, "cohorts")
+    every = csv_rows(client.get(reverse("staff_analytics_csv", args=["cohorts"])))
+    assert len(cohorts) == 2 < len(every) and every[:2] == cohorts
+    assert f"Die ersten 2 von {len(every)} Zeilen; alle in der CSV-Datei." in html

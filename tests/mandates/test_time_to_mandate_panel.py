@@ -120,8 +120,9 @@ def test_levers_name_what_was_missing_in_nearly_matched_mandates(client, db):
     for _i in range(3):  # one of three must-have skills and over budget: about 61 points, short of 70
         factories.mandate(function="cfo", skills=[first.slug, second.slug, third.slug], budget_day_rate=1200)
     factories.mandate(function="cfo", skills=[first.slug])  # a strong match
+    factories.mandate(function="ceo", skills=[first.slug])  # another function: not among their briefs
     panel = text(dashboard(client, profile))
-    assert "Passende Mandate in den letzten 90 Tagen: 1 (von 4 neuen Mandaten)." in panel
+    assert "Passende Mandate in den letzten 90 Tagen: 1 von 4 neuen Mandaten in Ihren Funktionen." in panel
     assert "In den 3 Mandaten, die Sie knapp verpasst haben, fehlten am häufigsten:" in panel
     assert f"{second.name} (3×)" in panel and f"{third.name} (3×)" in panel
     assert "Bei 3 davon lag Ihr Tagessatz über dem Budget." in panel

@@ -2,10 +2,10 @@
 page and as plain numbers in the CSV file. Both come from the same rounded values of ``report.Table``, so the
 figures are equal."""
 
-from dataclasses import dataclass
-
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 TITLES = {
@@ -97,27 +97,34 @@ def csv_value(value):
     return "" if value is None else str(value)
 
 
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    link: str = ""
-    numeric: bool = False
-
-
-def _cell(value, column):
+def _cell_html(value, column):
     if column.kind == "profile":
-        link = reverse("admin:managers_managerprofile_change", args=[value]) if value else ""
-        return Cell(str(_("öffnen")), link)
-    return Cell(cell(value, column.kind), numeric=column.kind in ("num", "pct"))
+        if not value:
+            return format_html("<td></td>")
+        link = reverse("admin:managers_managerprofile_change", args=[value])
+        return format_html('<td><a href="{}">{}</a></td>', link, _("öffnen"))
+    if column.kind in ("num", "pct"):
+        return format_html('<td class="mn-num">{}</td>', cell(value, column.kind))
+    return format_html("<td>{}</td>", cell(value, column.kind))
 
 
 def page_table(table):
-    """Title, headings and cells (at most ``report.PAGE_ROWS`` rows) of a report table for the page."""
+    """Title, headings and the rows (at most ``report.PAGE_ROWS``) of a report table, the rows as escaped HTML:
+    a few hundred cells per page are drawn here rather than by template loops (a third of the page's time)."""
+    body = format_html_join(
+        "\n",
+        "<tr>{}</tr>",
+        (
+            (mark_safe("".join(_cell_html(v, c) for v, c in zip(row, table.columns, strict=True))),)  # noqa: S308
+            for row in table.page_rows
+        ),
+    )
     return {
         "key": table.key,
         "title": TITLES[table.key],
         "headings": [HEADINGS[column.key] for column in table.columns],
-        "rows": [[_cell(v, c) for v, c in zip(row, table.columns, strict=True)] for row in table.page_rows],
+        "body": body,
+        "empty": not table.page_rows,
         "total": table.row_count,
         "truncated": table.truncated,
     }

@@ -44,13 +44,16 @@ def report_key(filters):
     return key("report", filters.key())
 
 
-def tables_key(filters):
-    return key("tables", filters.key())
+def table_key(filters, name):
+    return key("table", filters.key(), name)
 
 
 def _report_values(result, filters):
-    """What one report is stored as: the page's copy, and every table in full for the CSV files."""
-    return {report_key(filters): result.page_copy(), tables_key(filters): result.tables}
+    """What one report is stored as: the page's copy, and each table in full for its CSV file (apart, so a CSV of
+    one table never loads the others)."""
+    values = {report_key(filters): result.page_copy()}
+    values.update((table_key(filters, name), table) for name, table in result.tables.items())
+    return values
 
 
 # --- Reading (pages) -----------------------------------------------------------------------------------------------
@@ -81,9 +84,9 @@ def get_report(filters):
     return _get_or_schedule(report_key(filters), filters)
 
 
-def get_tables(filters):
-    """Every table of the report for ``filters`` in full (for CSV), or None while it is being computed."""
-    return _get_or_schedule(tables_key(filters), filters)
+def get_table(filters, name):
+    """One table of the report for ``filters`` in full (for CSV), or None while it is being computed."""
+    return _get_or_schedule(table_key(filters, name), filters)
 
 
 def get_many(keys, *, warm_if_missing):

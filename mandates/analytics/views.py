@@ -40,6 +40,7 @@ def staff_analytics(request):
     context = {
         **admin.site.each_context(request),
         "title": _("Auswertungen: Zeit bis zum Mandat, Trichter, Service-Level"),
+        "is_nav_sidebar_enabled": False,  # wide tables; the admin's index is one click away
         "form": form,
         "filters": filters,
         "report": result,
@@ -73,21 +74,21 @@ def staff_analytics(request):
 @staff_only
 def staff_analytics_csv(request, table):
     """One table of the page as CSV, with the page's filters and the same figures (all rows)."""
+    if table not in display.TITLES:
+        raise Http404
     filters = AnalyticsFilterForm(request.GET or None).filters()
-    tables = store.get_tables(filters)
-    if tables is None:
+    result = store.get_table(filters, table)
+    if result is None:
         return HttpResponse(
             _("Die Auswertung wird gerade berechnet. Bitte versuchen Sie es in einer Minute noch einmal."),
             status=503,
             content_type="text/plain; charset=utf-8",
             headers={"Retry-After": "60"},
         )
-    if table not in tables:
-        raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="manatnet-{table}-{stamp}.csv"'
-    csv.writer(response).writerows(display.csv_rows(tables[table]))
+    csv.writer(response).writerows(display.csv_rows(result))
     return response
 
 

@@ -23,6 +23,7 @@ PROFILE_FIELDS = [
     "cv_original_name",
     "cv_uploaded_at",
     "registered_at",
+    "completed_at",
     "status",
     "status_changed_at",
     "left_reason",

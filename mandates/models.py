@@ -644,8 +644,6 @@ class AnalyticsSnapshot(models.Model):
         ordering = ["day"]
         verbose_name = _("Kennzahlen-Stand")
         verbose_name_plural = _("Kennzahlen-Stände")
-        # The staff analytics page (time-to-mandate, funnel, service levels, early-leave list) checks this.
-        permissions = [("view_analytics", _("Auswertungen ansehen"))]
 
     def __str__(self):
         return f"{self.day:%Y-%m-%d}"

@@ -9,6 +9,7 @@ from manatnet import privacy
 
 from . import export
 from .models import (
+    AnalyticsSnapshot,
     Candidacy,
     CandidateIndex,
     ClientCompany,
@@ -35,6 +36,10 @@ privacy.not_personal(
     "account goes) and the client's contacts (each link goes with the contact)",
 )
 privacy.not_personal(MandateLanguage, reason="a language requirement of a mandate")
+privacy.not_personal(
+    AnalyticsSnapshot,
+    reason="provider-wide figures of one day (counts, medians, shares): aggregates, no row is about a person",
+)
 privacy.not_personal(
     MandateStatusChange,
     reason="the status history of a mandate; it names staff only as who acted (set to empty when the account goes)",

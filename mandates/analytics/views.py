@@ -4,12 +4,12 @@ computed here (``store.py``); staff need the permission ``mandates.view_analytic
 import csv
 
 from django.contrib import admin
-from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from manatnet.staff import staff_view
 
 from ..models import AnalyticsSnapshot
 from . import display, funnel, report, risk, store, survival
@@ -28,11 +28,7 @@ SECTIONS = (
 )
 
 
-def staff_only(view):
-    return staff_member_required(permission_required(PERMISSION, raise_exception=True)(view))
-
-
-@staff_only
+@staff_view(PERMISSION)
 def staff_analytics(request):
     form = AnalyticsFilterForm(request.GET or None)
     filters = form.filters()
@@ -71,7 +67,7 @@ def staff_analytics(request):
     return render(request, "admin/analytics/index.html", context)
 
 
-@staff_only
+@staff_view(PERMISSION)
 def staff_analytics_csv(request, table):
     """One table of the page as CSV, with the page's filters and the same figures (all rows)."""
     if table not in display.TITLES:
@@ -92,7 +88,7 @@ def staff_analytics_csv(request, table):
     return response
 
 
-@staff_only
+@staff_view(PERMISSION)
 def staff_time_to_mandate(request):
     """The former report's address leads to the analytics page."""
     return redirect("staff_analytics")

@@ -57,7 +57,7 @@ def workplace(groups):
         "profile": reverse("admin:managers_managerprofile_change", args=[manager.pk]),
         "cv": reverse("manager_cv_staff", args=[manager.public_id]),
         "audit": reverse("admin:manatnet_auditentry_changelist"),
-        "analytics": reverse("staff_time_to_mandate"),
+        "analytics": reverse("staff_analytics"),
         "notifications": reverse("admin:notifications_notification_changelist"),
         "export": reverse("admin:managers_managerprofile_export", args=[manager.pk]),
         "erase": reverse("admin:managers_managerprofile_erase", args=[manager.pk]),

@@ -124,7 +124,7 @@ def demo_staff():
     cv_replace(profile=profile, upload=upload("cv.pdf", PDF_BYTES), kind="pdf", display_name="cv.pdf")
     superuser = Client()
     factories.login_with_totp(superuser, staff, password=demo.DEMO_PASSWORD)
-    return superuser, {"manager_cv_staff": {"public_id": profile.public_id}}
+    return superuser, {"manager_cv_staff": {"public_id": profile.public_id}, "staff_analytics_csv": {"table": "curve"}}
 
 
 def test_every_staff_page_is_closed_without_its_permission_and_open_with_it(demo_staff):
@@ -139,6 +139,8 @@ def test_every_staff_page_is_closed_without_its_permission_and_open_with_it(demo
         "admin:managers_managerprofile_erase",
         "admin:manatnet_auditentry_changelist",
         "staff_time_to_mandate",
+        "staff_analytics",
+        "staff_analytics_csv",
         "manager_cv_staff",
     } <= names
     problems, checked = walk(pages, walker=Walker(), superuser=superuser, samples=samples)

@@ -1,4 +1,4 @@
-"""Daily analytics snapshots (the trend on the staff page) and the permission mandates.view_analytics."""
+"""Daily analytics snapshots: the trend on the staff page (the permission mandates.view_analytics is on Mandate)."""
 
 import django.utils.timezone
 from django.db import migrations, models
@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mandates', '0010_text_limits_and_date_bounds'),
+        ('mandates', '0012_staff_groups'),
     ]
 
     operations = [
@@ -23,7 +23,6 @@ class Migration(migrations.Migration):
                 'verbose_name': 'Kennzahlen-Stand',
                 'verbose_name_plural': 'Kennzahlen-Stände',
                 'ordering': ['day'],
-                'permissions': [('view_analytics', 'Auswertungen ansehen')],
             },
         ),
     ]

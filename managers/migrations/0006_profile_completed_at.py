@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('managers', '0004_text_limits_and_date_bounds'),
+        ('managers', '0005_staff_permissions'),
     ]
 
     operations = [

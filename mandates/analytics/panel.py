@@ -17,7 +17,6 @@ filter.
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from statistics import median
 
 from django.utils import timezone
 
@@ -72,7 +71,6 @@ def market_value(rate, rates, budgets):
             "basis": len(budgets),
             "within": within,
             "gap_pct": matching.percent(selectors.rate_gap_pct(rate, budgets)),
-            "median": median(budgets),
         }
     return result
 
@@ -141,7 +139,6 @@ def manager_panel(profile, now=None):
         "computing": like is None,
         "like": like,
         "you_x": like.chart.x_of(months) if like is not None else None,
-        "months_registered": months,
         "days_registered": days,
         "placed": profile.placements.exists(),
         "standing": selectors.standing(profile),

@@ -73,7 +73,6 @@ class Report:
     tables: dict
     charts: dict
     flagged: int
-    trend_days: int = 0
 
     def page_copy(self):
         """The report as the page needs it: each table cut to its first ``PAGE_ROWS`` rows (the early-leave list
@@ -408,9 +407,6 @@ def _risk_table(flags):
     return table
 
 
-TREND_FIGURES = ("observed", "median_months", "share_6", "share_12", "gave_up_12")
-
-
 def _trend(snapshots):
     """Monthly rows (the last snapshot of each month) and a daily chart of the provider-wide figures."""
     table = Table(
@@ -557,5 +553,4 @@ def build(
         tables=tables,
         charts=figures,
         flagged=len(flags),
-        trend_days=len(snapshots) if provider_wide else 0,
     )

@@ -19,7 +19,7 @@ not. Anonymous records of erased accounts have only a registration month: they c
 the cohort applies.
 """
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -27,7 +27,6 @@ from django.conf import settings
 from django.utils.translation import get_language
 
 CLOCKS = ("registration", "completion")
-DIMENSIONS = ("function", "industry", "rate", "region", "cohort")
 
 # Day-rate bands in EUR: (key, lowest rate in the band, first rate above it).
 RATE_BANDS = (
@@ -147,13 +146,6 @@ class Filters:
     @property
     def is_default(self):
         return self == Filters(clock=self.clock)
-
-    @property
-    def segment_only_by_cohort(self):
-        return all(getattr(self, name) is None for name in DIMENSIONS if name != "cohort")
-
-    def without(self, dimension):
-        return replace(self, **{dimension: None})
 
 
 def region_descendants(region_id):

@@ -197,7 +197,6 @@ def _panel_values(managers, names, budgets, now):
     values[key("base_rate")] = {
         "share": report.as_pct(six.share) if six else None,
         "observed": overall.n,
-        "at_risk": six.at_risk if six else 0,
         "as_of": now,
     }
     n = len(managers)

@@ -184,7 +184,7 @@ class ManagerProfileAdmin(PersonAdmin):
         (_("Tagessatz"), {"fields": ["day_rate_min", "day_rate_target"]}),
         (
             _("Lebenslauf und Einstellungen"),
-            {"fields": ["cv_link", "cv_uploaded_at", "notify_matches", "email_language"]},
+            {"fields": ["cv_link", "cv_uploaded_at", "notify_matches", "email_language", "time_zone"]},
         ),
     ]
 

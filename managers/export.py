@@ -29,6 +29,7 @@ PROFILE_FIELDS = [
     "left_reason",
     "notify_matches",
     "email_language",
+    "time_zone",
 ]
 
 

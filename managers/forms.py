@@ -21,6 +21,7 @@ from .models import (
     MandateHistoryEntry,
     Region,
     Skill,
+    time_zone_choices,
     validate_linkedin_url,
 )
 from .services import cv_remove, cv_replace, manager_register, profile_update
@@ -334,7 +335,12 @@ class NotificationsForm(SectionForm):
         widget=forms.RadioSelect,
     )
     email_language = forms.ChoiceField(label=_("Sprache der E-Mails"), choices=settings.LANGUAGES)
-    profile_fields = ("notify_matches", "email_language")
+    time_zone = forms.ChoiceField(
+        label=_("Zeitzone"),
+        choices=time_zone_choices,
+        help_text=_("Die tägliche Zusammenfassung kommt am Morgen in dieser Zeitzone."),
+    )
+    profile_fields = ("notify_matches", "email_language", "time_zone")
 
 
 class PasswordConfirmForm(forms.Form):

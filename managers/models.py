@@ -6,7 +6,9 @@ app, never the other way round.
 """
 
 import uuid
+import zoneinfo
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -171,6 +173,13 @@ class CEFR(models.IntegerChoices):
     NATIVE = 7, _("Muttersprache")
 
 
+@lru_cache(maxsize=1)
+def time_zone_choices():
+    """Every IANA time zone this system knows (the platform's own always among them), for managers abroad."""
+    names = zoneinfo.available_timezones() | {settings.TIME_ZONE}
+    return [(name, name.replace("_", " ")) for name in sorted(names)]
+
+
 class ManagerProfileQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=ManagerProfile.Status.ACTIVE)
@@ -266,6 +275,8 @@ class ManagerProfile(models.Model):
         _("Mandatsvorschläge"), max_length=10, choices=Notify.choices, default=Notify.INSTANT
     )
     email_language = models.CharField(_("Sprache der E-Mails"), max_length=2, choices=settings.LANGUAGES, default="de")
+    # The daily digest goes out in the morning of this zone (NOTIFY_DIGEST_HOUR).
+    time_zone = models.CharField(_("Zeitzone"), max_length=64, choices=time_zone_choices, default="Europe/Berlin")
 
     objects = ManagerProfileQuerySet.as_manager()
 

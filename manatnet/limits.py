@@ -43,11 +43,15 @@ def not_after_today():
 
 
 def within_five_years():
-    return MaxValueValidator(five_years_ahead, message=_("Das Datum liegt zu weit in der Zukunft (höchstens fünf Jahre)."))
+    return MaxValueValidator(
+        five_years_ahead, message=_("Das Datum liegt zu weit in der Zukunft (höchstens fünf Jahre).")
+    )
 
 
 def within_ten_years():
-    return MaxValueValidator(ten_years_ahead, message=_("Das Datum liegt zu weit in der Zukunft (höchstens zehn Jahre)."))
+    return MaxValueValidator(
+        ten_years_ahead, message=_("Das Datum liegt zu weit in der Zukunft (höchstens zehn Jahre).")
+    )
 
 
 # Money and counts typed by people: far above any real value, far below what a database integer holds.

@@ -148,9 +148,7 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "manatnet_cache"}
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "manatnet_cache"}}
 
 # --- Accounts (django-allauth, django-axes) -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

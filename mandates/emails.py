@@ -1,8 +1,9 @@
-"""What the mandate e-mails say: one context builder per notification kind, loaded fresh at send time.
+"""What the mandate e-mails say, and who client contacts are as recipients.
 
-Registered with ``notifications.rendering.kind``; the templates are ``templates/emails/<kind>-*.txt|html``.
-A builder raises ``Skip`` when the mail no longer makes sense (mandate closed or gone, candidacy deleted), so the
-outbox row ends as "skipped" with that note rather than as an error.
+One context builder per notification kind, declared with ``@notification_kind`` and loaded fresh at send time;
+the templates are ``mandates/templates/emails/<kind>-*.txt|html``. A builder raises ``Skip`` when the mail no
+longer makes sense (mandate closed or gone, candidacy deleted), so the outbox row ends as "skipped" with that note
+rather than as an error.
 
 Mails to managers and clients get presenters (``mandates.presenters``), never models: a manager's mail shows the
 mandate as ``ManagerMandateView``, so an internal title, the client price or a client's comment cannot slip into a
@@ -12,14 +13,23 @@ template. Staff mails (owner notices) get the models.
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from managers.models import ManagerProfile
+from managers.emails import MATCH_ALERTS
+from notifications.kinds import notification_kind
 from notifications.models import Notification
-from notifications.rendering import Skip, absolute, kind, lookup, url
+from notifications.recipients import Recipient, recipient_source
+from notifications.rendering import Skip, absolute, lookup, shared_fragment, url
 
 from . import consent
 from .matching import percent
-from .models import Candidacy, ConsentRequest, Mandate
+from .models import Candidacy, ClientContact, ConsentRequest, Mandate
 from .presenters import manager_mandate_view
+
+
+@recipient_source()
+def client_contacts(user_ids):
+    """Client contacts choose their e-mail language; they have no notification settings to change."""
+    contacts = ClientContact.objects.filter(user_id__in=user_ids).only("user_id", "email_language")
+    return {contact.user_id: Recipient(language=contact.email_language) for contact in contacts}
 
 
 def _mandate(notification, *, must_be_open=False):
@@ -53,40 +63,32 @@ def _admin_url(obj):
 
 
 def _dashboard_url():
-    return url("manager_dashboard", "/manager/")
+    return url("manager_dashboard")
 
 
-def _answer_urls(mandate):
-    """Where a manager answers "interested" / "not for me": the matching-mandates panel on their dashboard."""
-    return {"answer_url": f"{_dashboard_url()}#mandate-{mandate.pk}"}
-
-
-def _opted_out(notification):
-    try:
-        profile = notification.recipient.manager_profile
-    except ManagerProfile.DoesNotExist:
-        return True
-    return profile.notify_matches == ManagerProfile.Notify.NEVER
-
-
-@kind("match_alert")
-def match_alert(notification):
-    if _opted_out(notification):
-        raise Skip(_("Der Manager hat Mandatsvorschläge abbestellt."))
-    mandate = _mandate(notification, must_be_open=True)
+def _proposal(mandate, notification):
+    """One proposed mandate as a manager sees it: the anonymous view every recipient shares (rendered once per
+    batch and language), their own score with its explanation, and where to answer."""
+    view = manager_mandate_view(mandate)
     return {
-        "mandate": manager_mandate_view(mandate),
+        "mandate": view,
+        "mandate_text": shared_fragment("emails/_mandate_facts.txt", {"mandate": view}, key=mandate.pk),
+        "mandate_html": shared_fragment("emails/_mandate_facts.html", {"mandate": view}, key=mandate.pk),
         "score": percent(notification.context.get("score")),
         "criteria": notification.context.get("criteria", []),
-        **_answer_urls(mandate),
+        # The matching-mandates panel on their dashboard, where they answer "interested" / "not for me".
+        "answer_url": f"{_dashboard_url()}#mandate-{mandate.pk}",
     }
 
 
-@kind("match_digest")
+@notification_kind("match_alert", opt_out=MATCH_ALERTS)
+def match_alert(notification):
+    return _proposal(_mandate(notification, must_be_open=True), notification)
+
+
+@notification_kind("match_digest", opt_out=MATCH_ALERTS, digest_of="match_alert")
 def match_digest(notification):
     """The day's match alerts of one manager in one mail; alerts for mandates closed meanwhile are left out."""
-    if _opted_out(notification):
-        raise Skip(_("Der Manager hat Mandatsvorschläge abbestellt."))
     items = list(notification.items.filter(state=Notification.State.PENDING).order_by("id"))
     mandates = Mandate.objects.select_related("function", "region", "company").in_bulk(
         [item.context.get("mandate_id") for item in items]
@@ -97,14 +99,7 @@ def match_digest(notification):
         if mandate is None or not mandate.is_open:
             closed.append(item.id)
             continue
-        entries.append(
-            {
-                "mandate": manager_mandate_view(mandate),
-                "score": percent(item.context.get("score")),
-                "criteria": item.context.get("criteria", []),
-                **_answer_urls(mandate),
-            }
-        )
+        entries.append(_proposal(mandate, item))
     if closed:
         Notification.objects.filter(id__in=closed).update(
             state=Notification.State.SKIPPED, last_error=_("Das Mandat ist nicht mehr offen.")
@@ -114,7 +109,7 @@ def match_digest(notification):
     return {"entries": entries, "date": notification.context.get("date")}
 
 
-@kind("mandate_opened_summary")
+@notification_kind("mandate_opened_summary")
 def mandate_opened_summary(notification):
     mandate = _mandate(notification)
     return {
@@ -130,25 +125,25 @@ def _manager_candidacy_context(candidacy):
     return {"mandate": manager_mandate_view(candidacy.mandate, candidacy), "dashboard_url": _dashboard_url()}
 
 
-@kind("candidacy_shortlisted")
+@notification_kind("candidacy_shortlisted")
 def candidacy_shortlisted(notification):
     candidacy = _candidacy(notification)
     return {**_manager_candidacy_context(candidacy), "consented": candidacy.has_consent}
 
 
-@kind("candidacy_presented")
+@notification_kind("candidacy_presented")
 def candidacy_presented(notification):
     return _manager_candidacy_context(_candidacy(notification))
 
 
-@kind("candidacy_declined")
+@notification_kind("candidacy_declined")
 def candidacy_declined(notification):
     """Only the neutral reason staff chose; the client's comment and the internal reason stay with staff."""
     candidacy = _candidacy(notification)
     return {**_manager_candidacy_context(candidacy), "reason": candidacy.manager_message()}
 
 
-@kind("consent_request")
+@notification_kind("consent_request")
 def consent_request(notification):
     request = ConsentRequest.objects.filter(pk=notification.context.get("request_id")).first()
     if request is None:
@@ -166,7 +161,7 @@ def consent_request(notification):
     }
 
 
-@kind("manager_interested")
+@notification_kind("manager_interested")
 def manager_interested(notification):
     candidacy = _candidacy(notification)
     return {
@@ -177,15 +172,15 @@ def manager_interested(notification):
     }
 
 
-@kind("client_feedback")
+@notification_kind("client_feedback")
 def client_feedback(notification):
     candidacy = _candidacy(notification)
     return {"candidacy": candidacy, "mandate": candidacy.mandate, "admin_url": _admin_url(candidacy.mandate)}
 
 
-@kind("shortlist_sent")
+@notification_kind("shortlist_sent")
 def shortlist_sent(notification):
     """To the client: how many candidates are in front of them now; names and CVs are not in mails at all."""
     mandate = _mandate(notification)
     count = Candidacy.objects.shown_to_client().filter(mandate=mandate).count()
-    return {"mandate": mandate, "count": count, "client_url": url("client_mandate_detail", "/client/", mandate.pk)}
+    return {"mandate": mandate, "count": count, "client_url": url("client_mandate_detail", mandate.pk)}

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,4 +8,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Benachrichtigungen")
 
     def ready(self):
-        from . import personal_data  # noqa: F401  (declares how the outbox holds personal data)
+        from . import checks, personal_data  # noqa: F401  (the start-up check of the kinds; how the outbox holds personal data)
+
+        # Each app declares its kinds and recipient sources in ``<app>/emails.py`` (see notifications/kinds.py).
+        autodiscover_modules("emails")

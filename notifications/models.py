@@ -1,4 +1,4 @@
-"""The notification outbox shared by ``managers`` and ``mandates``.
+"""The notification outbox: every e-mail the platform sends is a row here first.
 
 A notification is written as a row in the same transaction as the change that causes it; workers claim rows with
 a conditional UPDATE and send them. The unique constraint on (recipient, kind, key) is what makes "exactly once"
@@ -9,8 +9,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Left
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from manatnet import limits
@@ -30,15 +32,34 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(state=Notification.State.SENDING, claimed_at__lt=now - lease())
 
     def claimable(self, now=None):
+        """Due or stale rows with attempts left. The cap is part of every claim, so a row that keeps failing
+        (or keeps killing its worker) is never taken again once it used ``NOTIFY_MAX_ATTEMPTS``."""
         now = now or timezone.now()
-        return self.due(now) | self.stale(now)
+        return (self.due(now) | self.stale(now)).filter(attempts__lt=settings.NOTIFY_MAX_ATTEMPTS)
+
+    def exhausted(self, now=None):
+        """Rows no claim will take any more: their attempts are used up, yet they are not finished (the last
+        attempt's worker died before recording an outcome)."""
+        now = now or timezone.now()
+        return (self.due(now) | self.stale(now)).filter(attempts__gte=settings.NOTIFY_MAX_ATTEMPTS)
+
+    def fail_exhausted(self, now=None):
+        """Mark exhausted rows failed, keeping the last error seen; returns how many."""
+        note = gettext("Aufgegeben nach %(attempts)d Versuchen; der letzte wurde nicht beendet.") % {
+            "attempts": settings.NOTIFY_MAX_ATTEMPTS
+        }
+        return self.exhausted(now).update(
+            state=Notification.State.FAILED,
+            last_error=Left(
+                Concat(Value(note + " "), F("last_error")), Notification._meta.get_field("last_error").max_length
+            ),
+        )
 
     def waiting_for_digest(self):
         return self.filter(state=Notification.State.PENDING, via_digest=True, digest__isnull=True)
 
     def with_recipient(self):
-        # Rendering reads the recipient's language and preferences from the profile or client contact.
-        return self.select_related("recipient", "recipient__manager_profile", "recipient__client_contact")
+        return self.select_related("recipient")
 
     def claim(self, notification_id):
         """Claim one row for sending: a conditional UPDATE, so of two workers (or a retry and a redelivery) only
@@ -64,7 +85,8 @@ class NotificationQuerySet(models.QuerySet):
         for candidates in (self.due(now), self.stale(now)):
             with transaction.atomic():
                 ids = list(
-                    candidates.select_for_update(skip_locked=True, of=("self",))
+                    candidates.filter(attempts__lt=settings.NOTIFY_MAX_ATTEMPTS)
+                    .select_for_update(skip_locked=True, of=("self",))
                     .order_by("id")
                     .values_list("id", flat=True)[:limit]
                 )
@@ -120,8 +142,8 @@ class Notification(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("Gesendet am"), null=True, blank=True)
     last_error = limits.bounded_text(_("Letzter Fehler / Hinweis"), max_length=1000, blank=True)
-    # Match alerts of managers who chose a daily digest: never sent on their own, but attached to that day's
-    # "match_digest" row and marked sent in the same UPDATE transaction as it.
+    # Rows waiting for the recipient's daily digest (``Kind.digest_of``): never sent on their own, but attached to
+    # that day's digest row and marked sent in the same transaction as it.
     via_digest = models.BooleanField(_("Per Tageszusammenfassung"), default=False)
     digest = models.ForeignKey(
         "self",

@@ -1,53 +1,33 @@
 """Turning an outbox row into an e-mail, at send time, in the recipient's language.
 
-Rows hold ids, not text: each kind's *context builder* loads the objects fresh when the mail is sent, so a mail
-never shows stale data and a row whose subject is gone (mandate deleted or closed, candidacy removed) is skipped
-with a note instead of failing. Builders live with the app that owns the data, in ``<app>/emails.py``, and are
-registered with ``@kind("…")``; this module imports them on first use, so ``notifications`` imports neither app.
+Rows hold ids, not text: each kind's *context builder* (``notifications.kinds``) loads the objects fresh when the
+mail is sent, so a mail never shows stale data and a row whose subject is gone (mandate deleted or closed,
+candidacy removed) is skipped with a note instead of failing. Builders live with the app that owns the data, in
+``<app>/emails.py``; their templates in that app's ``templates/emails/``, on the shared layout in
+``notifications/templates/emails/``.
 
-Templates are triplets in ``templates/emails/``: ``<kind>-subject.txt``, ``<kind>-body.txt``, ``<kind>-body.html``.
+A drain renders a batch of rows inside ``shared_lookups()``: what the rows have in common (the mandate of a fan-out,
+the recipients' settings, the compiled templates, a fragment every recipient of one mandate sees) is loaded or
+rendered once per batch, not once per mail.
 """
 
 import contextvars
 from contextlib import contextmanager
-from functools import lru_cache
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.template.loader import render_to_string, select_template
+from django.urls import reverse
 from django.utils import translation
-from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
 
-_builders = {}
-_discovered = False
+from . import kinds
+
 _lookups = contextvars.ContextVar("notification_lookups", default=None)
 
 
 class Skip(Exception):
     """Raised by a builder when the mail no longer makes sense; the message becomes the row's note."""
-
-
-def kind(name):
-    """Register ``builder(notification) -> dict`` as the context builder of one notification kind."""
-
-    def register(builder):
-        _builders[name] = builder
-        return builder
-
-    return register
-
-
-def builder_for(name):
-    global _discovered
-    if not _discovered:
-        autodiscover_modules("emails")
-        _discovered = True
-    try:
-        return _builders[name]
-    except KeyError:
-        raise Skip(f"Unbekannte Benachrichtigungsart {name!r}") from None
 
 
 @contextmanager
@@ -71,49 +51,50 @@ def lookup(key, load):
     return memo[key]
 
 
+def shared_fragment(template_name, context, *, key):
+    """``template_name`` rendered with ``context`` once per batch and language for everyone whose mail shows the
+    same thing (``key``, e.g. the mandate's id): a fan-out of one mandate renders its description once."""
+    language = translation.get_language()
+    return lookup(("fragment", template_name, key, language), lambda: render_to_string(template_name, context))
+
+
 def absolute(path):
     return f"{settings.SITE_URL}{path}"
 
 
-def url(name, fallback, *args):
-    """An absolute link to a named page, or to ``fallback`` while that page does not exist yet."""
-    return absolute(_path(name, fallback, args))
+def url(name, *args):
+    """An absolute link to a named page (reversed once per batch: a fan-out links the same pages thousands of times)."""
+    return absolute(lookup(("url", name, args), lambda: reverse(name, args=args)))
 
 
-@lru_cache(maxsize=256)
-def _path(name, fallback, args):
-    # URL patterns do not change while a worker runs; a fan-out renders the same links thousands of times.
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return fallback
+def _template(kind, part, extension, language):
+    names = kind.template_names(part, extension, language)
+    return lookup(("template", *names), lambda: select_template(names))
 
 
-def preferences_url(user):
-    """Where a manager changes or stops these e-mails (the link the law expects in every such mail)."""
-    try:
-        user.manager_profile  # noqa: B018 - only managers have e-mail preferences
-    except ObjectDoesNotExist:
-        return ""
-    return url("manager_notifications", "/manager/")
+def render(notification, recipient):
+    """Build the ``EmailMultiAlternatives`` for a row (without a connection), or raise ``Skip``.
 
-
-def render(notification):
-    """Build the ``EmailMultiAlternatives`` for a row (without a connection), or raise ``Skip``."""
-    builder = builder_for(notification.kind)
-    with translation.override(notification.language or settings.LANGUAGE_CODE):
+    ``recipient`` is what the recipient's app told us about them (``notifications.recipients.Recipient``). Anything
+    else a builder or template raises (a bug, a template missing) propagates: the caller marks the row failed.
+    """
+    kind = kinds.get(notification.kind)
+    if recipient.has_opted_out(kind.opt_out):
+        raise Skip(_("Der Empfänger hat diese Benachrichtigungen abbestellt."))
+    if not notification.recipient.email:
+        raise Skip(_("Der Empfänger hat keine E-Mail-Adresse."))
+    language = notification.language or settings.LANGUAGE_CODE
+    with translation.override(language):
         context = {
             "recipient": notification.recipient,
             "site_url": settings.SITE_URL,
             "notification": notification,
-            "preferences_url": preferences_url(notification.recipient),
-            **builder(notification),
+            "preferences_url": recipient.settings_url,
+            **kind.builder(notification),
         }
-        subject = render_to_string(f"emails/{notification.kind}-subject.txt", context)
-        text = render_to_string(f"emails/{notification.kind}-body.txt", context)
-        html = render_to_string(f"emails/{notification.kind}-body.html", context)
-    if not notification.recipient.email:
-        raise Skip("Empfänger hat keine E-Mail-Adresse")
+        subject, text, html = (
+            _template(kind, part, extension, language).render(context) for part, extension in kinds.TEMPLATE_PARTS
+        )
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),  # one line, whatever the template's whitespace
         body=text,
@@ -122,6 +103,6 @@ def render(notification):
         headers={"Message-ID": notification.message_id},
     )
     message.attach_alternative(html, "text/html")
-    if context["preferences_url"]:
-        message.extra_headers["List-Unsubscribe"] = f"<{context['preferences_url']}>"
+    if recipient.settings_url:
+        message.extra_headers["List-Unsubscribe"] = f"<{recipient.settings_url}>"
     return message

@@ -9,44 +9,27 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
-from django.db import IntegrityError, transaction
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from manatnet.queue import enqueue_on_commit
 
+from . import kinds
 from .models import Notification
+from .recipients import recipient_for, recipients_for
 from .rendering import Skip, render
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_LANGUAGE = "de"
 
-
-def recipient_language(user):
-    """The language a person chose for e-mails: as a manager, as a client contact, else German."""
-    for relation in ("manager_profile", "client_contact"):
-        try:
-            return getattr(user, relation).email_language or DEFAULT_LANGUAGE
-        except ObjectDoesNotExist:
-            continue
-    return DEFAULT_LANGUAGE
-
-
-def recipient_timezone(user):
-    """A manager's own time zone when the profile has one, else the platform's (Europe/Berlin)."""
-    name = ""
-    try:
-        name = getattr(user.manager_profile, "time_zone", "") or ""
-    except ObjectDoesNotExist:
-        pass
-    try:
-        return ZoneInfo(name or settings.TIME_ZONE)
-    except (KeyError, ValueError):
-        return ZoneInfo(settings.TIME_ZONE)
+def _check_kind(name, via_digest=False):
+    """Refuse a row nobody could ever send: an undeclared kind, or a digest row of a kind that has no digest."""
+    kinds.get(name)
+    if via_digest and kinds.digest_for(name) is None:
+        raise kinds.UnknownKind(f"Für {name!r} ist keine Tageszusammenfassung deklariert.")
 
 
 def notification_create(*, recipient, kind, key, context=None, language=None, via_digest=False):
@@ -56,6 +39,7 @@ def notification_create(*, recipient, kind, key, context=None, language=None, vi
     once (rows in a daily digest wait for it). If the broker is down the nudge is dropped and the periodic drain
     sends the row.
     """
+    _check_kind(kind, via_digest)
     try:
         with transaction.atomic():
             notification, created = Notification.objects.get_or_create(
@@ -64,7 +48,7 @@ def notification_create(*, recipient, kind, key, context=None, language=None, vi
                 key=key,
                 defaults={
                     "context": context or {},
-                    "language": language or recipient_language(recipient),
+                    "language": language or recipient_for(recipient).language or settings.LANGUAGE_CODE,
                     "via_digest": via_digest,
                 },
             )
@@ -85,6 +69,8 @@ def notifications_create_bulk(notifications):
     then nudge one drain after the commit (fan-out of a mandate to thousands of managers)."""
     from .tasks import drain_outbox
 
+    for name, via_digest in {(n.kind, n.via_digest) for n in notifications}:
+        _check_kind(name, via_digest)
     Notification.objects.bulk_create(notifications, batch_size=1000, ignore_conflicts=True)
     if any(not n.via_digest for n in notifications):
         enqueue_on_commit(drain_outbox)
@@ -93,13 +79,15 @@ def notifications_create_bulk(notifications):
 def notifications_resend(*, queryset):
     """Put failed or skipped rows back into the outbox (staff's "resend" in the admin); return how many.
 
-    A resent digest alert is detached from its old digest, so it goes out with the manager's next one."""
+    A resent digest row takes the rows that failed with it back along; a resent row that waited for a digest is
+    detached from its old one, so it goes out with the recipient's next."""
     ids = list(
         queryset.filter(state__in=[Notification.State.FAILED, Notification.State.SKIPPED]).values_list("id", flat=True)
     )
-    count = Notification.objects.filter(id__in=ids).update(
-        state=Notification.State.PENDING, attempts=0, next_attempt_at=None, claimed_at=None, digest=None
-    )
+    retry = {"state": Notification.State.PENDING, "attempts": 0, "next_attempt_at": None, "claimed_at": None}
+    with transaction.atomic():
+        count = Notification.objects.filter(id__in=ids).update(**retry, digest=None)
+        Notification.objects.filter(digest_id__in=ids, state=Notification.State.FAILED).update(**retry)
     if count:
         from .tasks import drain_outbox
 
@@ -111,30 +99,32 @@ def notifications_resend(*, queryset):
 
 
 def digest_collect(*, now=None):
-    """Open today's "match_digest" for every manager with waiting match alerts whose local clock has passed
-    ``NOTIFY_DIGEST_HOUR``; attach the waiting alerts to it. One digest per manager and local day (the key is the
-    date), so running this every few minutes never produces a second mail; alerts arriving after today's digest
-    was opened wait for tomorrow's."""
+    """Open today's digest for every recipient with waiting rows whose local clock has passed
+    ``NOTIFY_DIGEST_HOUR``, and attach the waiting rows to it. The digest's kind is the one declared with
+    ``digest_of`` the waiting rows' kind. One digest per recipient, kind and local day (the key is the date), so
+    running this every few minutes never produces a second mail; rows arriving after today's digest was opened
+    wait for tomorrow's."""
     now = now or timezone.now()
-    recipients = Notification.objects.waiting_for_digest().values_list("recipient_id", flat=True).distinct().order_by()
-    from django.contrib.auth import get_user_model
-
-    users = get_user_model().objects.filter(id__in=list(recipients)).select_related("manager_profile")
+    waiting = set(Notification.objects.waiting_for_digest().values_list("recipient_id", "kind").distinct().order_by())
+    recipients = recipients_for({user_id for user_id, _kind in waiting})
+    users = get_user_model().objects.in_bulk(list(recipients))
     created = 0
-    for user in users:
-        local = now.astimezone(recipient_timezone(user))
-        if local.hour < settings.NOTIFY_DIGEST_HOUR:
+    for user_id, name in sorted(waiting):
+        recipient, digest_kind = recipients[user_id], kinds.digest_for(name)
+        local = now.astimezone(recipient.zone())
+        if digest_kind is None or user_id not in users or local.hour < settings.NOTIFY_DIGEST_HOUR:
             continue
         with transaction.atomic():
             digest = notification_create(
-                recipient=user,
-                kind="match_digest",
+                recipient=users[user_id],
+                kind=digest_kind.name,
                 key=f"digest:{local.date().isoformat()}",
                 context={"date": local.date().isoformat()},
+                language=recipient.language,
             )
             if digest is None:
                 continue
-            Notification.objects.waiting_for_digest().filter(recipient=user).update(digest=digest)
+            Notification.objects.waiting_for_digest().filter(recipient_id=user_id, kind=name).update(digest=digest)
             created += 1
     return created
 
@@ -174,45 +164,79 @@ def _finish(notification, **fields):
     ).update(**fields)
 
 
-def notification_send(*, notification, connection):
-    """Render and send one claimed row over ``connection``, then record the outcome. Returns an ``Outcome``."""
+def _is_digest(notification):
     try:
-        message = render(notification)
+        return kinds.get(notification.kind).digest_of is not None
+    except kinds.UnknownKind:
+        return False
+
+
+def _close(notification, state, error):
+    """Record a final outcome other than "sent"; a digest's rows share it (they were to go out inside it)."""
+    with transaction.atomic():
+        if _finish(notification, state=state, last_error=error) and _is_digest(notification):
+            notification.items.filter(state=Notification.State.PENDING).update(state=state, last_error=error)
+    return Outcome(state, error=error)
+
+
+def _retry_later(notification, error):
+    delay = retry_delay(notification.attempts)
+    _finish(
+        notification,
+        state=Notification.State.PENDING,
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+        last_error=error,
+    )
+    logger.info("Notification %s: transient failure, retry in %ss: %s", notification.id, delay, error)
+    return Outcome(Notification.State.PENDING, retry_in=delay, error=error)
+
+
+def _describe(exc):
+    return f"{type(exc).__name__}: {exc}"[:1000]
+
+
+def notification_send(*, notification, connection, recipient=None):
+    """Render and send one claimed row over ``connection``, then record the outcome. Returns an ``Outcome``.
+
+    Whatever goes wrong is confined to this row. A row that cannot be rendered (its kind is unknown, a template
+    is missing, its builder raises) is marked failed with the error and the caller goes on with the next row;
+    only a lost database connection or a transient SMTP error asks for a later retry.
+    """
+    try:
+        message = render(notification, recipient or recipient_for(notification.recipient))
     except Skip as skip:
-        _finish(notification, state=Notification.State.SKIPPED, last_error=str(skip))
-        if notification.kind == "match_digest":
-            notification.items.update(state=Notification.State.SKIPPED, last_error=str(skip))
-        return Outcome(Notification.State.SKIPPED, error=str(skip))
+        return _close(notification, Notification.State.SKIPPED, str(skip))
+    except (OperationalError, InterfaceError) as exc:  # the database went away mid-render: not this row's fault
+        if notification.attempts < settings.NOTIFY_MAX_ATTEMPTS:
+            return _retry_later(notification, _describe(exc))
+        return _close(notification, Notification.State.FAILED, _describe(exc))
+    except Exception as exc:  # a poison row: retrying would fail the same way, and must not hold up the others
+        logger.exception("Notification %s cannot be rendered; marked failed", notification.id)
+        return _close(notification, Notification.State.FAILED, _describe(exc))
 
     message.connection = connection
     try:
         message.send()
     except Exception as exc:  # classify every failure: transient → retry later, anything else → failed
-        error = f"{type(exc).__name__}: {exc}"[:1000]
+        error = _describe(exc)
         if is_transient(exc) and notification.attempts < settings.NOTIFY_MAX_ATTEMPTS:
-            delay = retry_delay(notification.attempts)
-            _finish(
-                notification,
-                state=Notification.State.PENDING,
-                next_attempt_at=timezone.now() + timedelta(seconds=delay),
-                last_error=error,
-            )
-            logger.info("Notification %s: transient failure, retry in %ss: %s", notification.id, delay, error)
-            return Outcome(Notification.State.PENDING, retry_in=delay, error=error)
-        _finish(notification, state=Notification.State.FAILED, last_error=error)
+            return _retry_later(notification, error)
         logger.warning("Notification %s failed for good: %s", notification.id, error)
-        return Outcome(Notification.State.FAILED, error=error)
+        return _close(notification, Notification.State.FAILED, error)
 
     # The window between the server's "250 accepted" and this UPDATE is the only place a mail can be sent twice
-    # (docs/reliability.md): nothing else runs in between, and the UPDATE is a single autocommit statement.
+    # (docs/reliability.md): nothing else runs in between, and the UPDATE is a single autocommit statement (a
+    # digest's rows are marked with it, in one short transaction).
     now = timezone.now()
-    with transaction.atomic():
+    if _is_digest(notification):
+        with transaction.atomic():
+            marked = _finish(notification, state=Notification.State.SENT, sent_at=now, last_error="")
+            if marked:
+                notification.items.filter(state=Notification.State.PENDING).update(
+                    state=Notification.State.SENT, sent_at=now
+                )
+    else:
         marked = _finish(notification, state=Notification.State.SENT, sent_at=now, last_error="")
-        if marked and notification.kind == "match_digest":
-            # The digest's alerts are sent with it: marked in the same transaction, never sent on their own.
-            notification.items.filter(state=Notification.State.PENDING).update(
-                state=Notification.State.SENT, sent_at=now
-            )
     if not marked:
         logger.error("Notification %s was sent after its claim expired; it may have been sent twice", notification.id)
     return Outcome(Notification.State.SENT)

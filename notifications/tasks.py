@@ -13,6 +13,7 @@ from django.db import connection as db_connection
 from manatnet.queue import enqueue
 
 from .models import Notification
+from .recipients import recipients_for
 from .rendering import shared_lookups
 from .services import digest_collect, notification_send
 
@@ -20,9 +21,20 @@ logger = logging.getLogger(__name__)
 
 
 @contextmanager
-def mail_connection():
-    """One SMTP connection for everything a task sends: a drain sends hundreds of mails over it."""
+def mail_connection(*, keep_open=False):
+    """A mail backend connection; closed politely at the end.
+
+    ``keep_open`` opens it at once, so every message sent over it shares one SMTP session (a backend opened by
+    its first send closes again after each message). A drain uses one per batch: few enough messages that a
+    server's per-session limit is never reached, and a session the server dropped is replaced by the next batch.
+    If the server cannot be reached now, each send tries again itself and fails as a transient error.
+    """
     connection = get_connection()
+    if keep_open:
+        try:
+            connection.open()
+        except OSError as exc:
+            logger.warning("Mail server not reachable: %s", exc)
     try:
         yield connection
     finally:
@@ -75,29 +87,46 @@ def drain_outbox():
 
     Runs every minute from beat and after bulk writes. Rows are claimed in small batches; when more are waiting
     it enqueues one successor, so all worker processes share a large fan-out (SKIP LOCKED keeps them apart).
+    A row that cannot be sent is recorded as failed or skipped and the batch goes on; only a transient error
+    (the mail server or the database struggling) ends the drain early, handing the rest of the batch back.
     """
     deadline = time.monotonic() + settings.NOTIFY_DRAIN_BUDGET_SECONDS
+    Notification.objects.fail_exhausted()
     sent = 0
     helper_enqueued = False
-    with asynchronous_commit(), mail_connection() as mail:
+    with asynchronous_commit():
         while time.monotonic() < deadline:
             batch = Notification.objects.claim_batch(settings.NOTIFY_DRAIN_BATCH)
             if not batch:
                 return sent
             if not helper_enqueued and not _eager() and Notification.objects.due().exists():
                 helper_enqueued = enqueue(drain_outbox)
-            with shared_lookups():
-                for position, notification in enumerate(batch):
-                    outcome = notification_send(notification=notification, connection=mail)
-                    if outcome.retry_in is not None:
-                        # The server is struggling (4xx or a dropped connection): stop instead of burning an
-                        # attempt on every waiting row; they stay due and the next drain tries again.
-                        Notification.objects.release(batch[position + 1 :])
-                        return sent
-                    sent += outcome.state == Notification.State.SENT
+            batch_sent, back_off = _send_batch(batch, deadline)
+            sent += batch_sent
+            if back_off:
+                return sent
     if not _eager() and Notification.objects.due().exists():
         enqueue(drain_outbox)
     return sent
+
+
+def _send_batch(batch, deadline):
+    """Send a claimed batch over one SMTP session; returns (mails sent, whether to back off).
+
+    A struggling server (4xx, a dropped connection) would burn an attempt on every waiting row, and a drain past
+    its budget would run into its task's time limit: either way the unsent rest is handed back at once."""
+    sent = 0
+    with shared_lookups(), mail_connection(keep_open=True) as mail:
+        recipients = recipients_for([n.recipient_id for n in batch])
+        for position, notification in enumerate(batch):
+            outcome = notification_send(
+                notification=notification, connection=mail, recipient=recipients[notification.recipient_id]
+            )
+            sent += outcome.state == Notification.State.SENT
+            if outcome.retry_in is not None or time.monotonic() > deadline:
+                Notification.objects.release(batch[position + 1 :])
+                return sent, outcome.retry_in is not None
+    return sent, False
 
 
 def _eager():
@@ -107,6 +136,6 @@ def _eager():
 
 @shared_task
 def collect_digests():
-    """Open the day's match digest for managers whose local morning has come, then send them."""
+    """Open the day's digests for recipients whose local morning has come, then send them."""
     if digest_collect():
         enqueue(drain_outbox)

@@ -18,9 +18,11 @@ def visit_all(page, urls):
     violations = []
     page.on(
         "console",
-        lambda message: violations.append((page.url, message.text))
-        if "Content Security Policy" in message.text or "Refused to" in message.text
-        else None,
+        lambda message: (
+            violations.append((page.url, message.text))
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
     )
     page.on("pageerror", lambda error: violations.append((page.url, str(error))))
     visited = 0

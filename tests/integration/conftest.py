@@ -192,8 +192,9 @@ def test_database_url(settings):
 
 
 class Worker:
-    def __init__(self, env, log_path):
+    def __init__(self, env, log_path, include=()):
         self.env, self.log_path, self.process = env, log_path, None
+        self.include = ["--include", ",".join(include)] if include else []
 
     def start(self):
         self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
@@ -216,6 +217,7 @@ class Worker:
                 "--without-heartbeat",
                 "--schedule",
                 str(self.log_path.with_suffix(".beat")),
+                *self.include,
             ],
             cwd=ROOT,
             env=self.env,
@@ -246,11 +248,11 @@ class Worker:
 
 @pytest.fixture
 def start_worker(settings, tmp_path, smtp_sink):
-    """Start a real worker on the test database, the sink and ``REDIS_URL`` (or ``broker=``); stopped afterwards
-    (before pytest-django flushes the database)."""
+    """Start a real worker on the test database, the sink and ``REDIS_URL`` (or ``broker=``), importing the
+    modules in ``include`` too; stopped afterwards (before pytest-django flushes the database)."""
     workers = []
 
-    def start(broker=None, **extra_env):
+    def start(broker=None, include=(), **extra_env):
         broker = broker or os.environ["REDIS_URL"]
         use_broker(broker)
         celery_app.control.purge()  # messages left by an earlier run would point at rows that no longer exist
@@ -267,7 +269,7 @@ def start_worker(settings, tmp_path, smtp_sink):
             "PYTHONUNBUFFERED": "1",
             **extra_env,
         }
-        worker = Worker(env, tmp_path / f"worker{len(workers)}.log")
+        worker = Worker(env, tmp_path / f"worker{len(workers)}.log", include)
         worker.start()
         workers.append(worker)
         return worker

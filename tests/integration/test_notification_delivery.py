@@ -4,14 +4,18 @@ import time
 from collections import Counter
 
 import pytest
+from django.db import transaction
 
 from managers.models import ManagerProfile
 from mandates.models import Mandate
 from mandates.services import mandate_open
+from notifications import kinds
 from notifications.models import Notification
+from notifications.services import notification_create, notifications_create_bulk
 from notifications.tasks import collect_digests
 from tests import factories
 from tests.integration.conftest import use_broker, wait_for
+from tests.integration.fault_kinds import FAULT_KINDS
 
 SKILLS = factories.CFO_SKILLS
 
@@ -144,3 +148,49 @@ def test_a_mail_refused_permanently_is_marked_failed(start_worker, smtp_sink, st
     row = Notification.objects.get(kind="match_alert")
     assert "550" in row.last_error and row.attempts == 1
     assert smtp_sink.count() == 0
+
+
+@pytest.fixture
+def declared_fault_kinds(monkeypatch):
+    for kind in FAULT_KINDS:
+        monkeypatch.setitem(kinds._registry, kind.name, kind)
+
+
+def test_poison_rows_fail_with_their_error_and_never_hold_up_their_batch(start_worker, smtp_sink, declared_fault_kinds):
+    people = [factories.manager(f"p{i}@example.com") for i in range(8)]
+    poison = {people[2].user: "test_builder_raises", people[5].user: "test_template_missing"}
+    start_worker(include=["tests.integration.fault_kinds_worker"])
+    with transaction.atomic():  # one insert, one drain nudge: the worker claims all eight rows as one batch
+        notifications_create_bulk(
+            [
+                Notification(
+                    recipient=person.user,
+                    kind=poison.get(person.user, "availability_reminder"),
+                    key="availability:2026-12",
+                    language="de",
+                    context={"profile_id": person.pk},
+                )
+                for person in people
+            ]
+        )
+    good = [person.user.email for person in people if person.user not in poison]
+    settle(smtp_sink, len(good))
+    assert_once_each(smtp_sink, good)
+    assert smtp_sink.count() == 6
+
+    rows = {row.recipient_id: row for row in Notification.objects.all()}
+    assert len({row.claimed_at for row in rows.values()}) == 1, "the eight rows were not one batch"
+    raised, missing = rows[people[2].user.id], rows[people[5].user.id]
+    assert (raised.state, raised.last_error) == ("failed", "RuntimeError: Kontext kaputt")
+    assert missing.state == "failed"
+    assert missing.last_error.startswith("TemplateDoesNotExist: emails/test_template_missing-subject.de.txt")
+
+    # Past the lease (3 s) and several drains later nobody claimed the failed rows again, and the worker still
+    # drains: a row written now is sent.
+    time.sleep(4)
+    with transaction.atomic():
+        notification_create(recipient=people[2].user, kind="availability_reminder", key="availability:2027-01")
+    settle(smtp_sink, 7)
+    assert Counter(smtp_sink.recipients())[people[2].user.email] == 1
+    assert Notification.objects.get(id=raised.id).attempts == 1
+    assert Notification.objects.get(id=missing.id).attempts == 1

@@ -64,6 +64,7 @@ def test_the_export_is_a_zip_with_all_data_and_the_cv(client, rich_manager):
     assert data["account"]["first_name"] == "Anna"
     assert data["profile"]["headline"] == "Interim CFO"
     assert data["profile"]["cv_original_name"] == "anna.pdf"
+    assert data["profile"]["time_zone"] == "Europe/Berlin"
     assert data["languages"] == [{"language": "de", "level": "Muttersprache"}]
     assert data["profile"]["functions"] == [] and data["profile"]["phone"] == ""
     assert data["mandate_history"][0]["outcome"] == "Exit"

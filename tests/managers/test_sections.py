@@ -231,17 +231,28 @@ def test_an_unknown_section_is_a_404(client, manager):
 def test_notification_preferences_are_saved(client, manager):
     client.force_login(manager.user)
     response = client.get(reverse("manager_notifications"))
-    assert "Tägliche Zusammenfassung" in response.content.decode()
-    client.post(reverse("manager_notifications"), {"notify_matches": "daily", "email_language": "en"})
+    page = response.content.decode()
+    assert "Tägliche Zusammenfassung" in page
+    assert '<option value="Europe/Berlin" selected>Europe/Berlin</option>' in page
+    client.post(
+        reverse("manager_notifications"),
+        {"notify_matches": "daily", "email_language": "en", "time_zone": "America/New_York"},
+    )
     manager.refresh_from_db()
     assert manager.notify_matches == ManagerProfile.Notify.DAILY
     assert manager.email_language == "en"
+    assert manager.time_zone == "America/New_York"
 
 
 @pytest.mark.django_db
 def test_a_bad_notification_choice_is_refused(client, manager):
     client.force_login(manager.user)
-    response = client.post(reverse("manager_notifications"), {"notify_matches": "hourly", "email_language": "de"})
-    assert "ist keine gültige Auswahl" in response.content.decode()
+    response = client.post(
+        reverse("manager_notifications"),
+        {"notify_matches": "hourly", "email_language": "de", "time_zone": "Mars/Olympus_Mons"},
+    )
+    page = response.content.decode()
+    assert page.count("ist keine gültige Auswahl") == 2
     manager.refresh_from_db()
     assert manager.notify_matches == ManagerProfile.Notify.INSTANT
+    assert manager.time_zone == "Europe/Berlin"

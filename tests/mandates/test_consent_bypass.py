@@ -164,7 +164,9 @@ def test_staff_without_the_release_and_consent_permissions_cannot_release_or_ask
     consultant.is_staff = True
     consultant.save()
     consultant.user_permissions.add(
-        *Permission.objects.filter(codename__in=["view_mandate", "change_mandate", "view_candidacy", "change_candidacy"])
+        *Permission.objects.filter(
+            codename__in=["view_mandate", "change_mandate", "view_candidacy", "change_candidacy"]
+        )
     )
     factories.login_with_totp(client, consultant)
     for action in ("release", "consent"):

@@ -1,6 +1,5 @@
 import pytest
 
-from manatnet.queue import reset_broker_backoff
 from tests.notifications import backends
 
 
@@ -9,6 +8,5 @@ def _flaky_mail(settings):
     settings.EMAIL_BACKEND = "tests.notifications.backends.FlakyBackend"
     settings.SITE_URL = "https://manatnet.example"
     backends.plan.clear()
-    reset_broker_backoff()
     yield backends.plan
     backends.plan.clear()

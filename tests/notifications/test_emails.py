@@ -12,6 +12,7 @@ from managers.tasks import availability_reminders_create, send_availability_remi
 from mandates import services
 from mandates.models import Candidacy, DeclineReason
 from notifications.models import Notification
+from notifications.recipients import recipient_for
 from notifications.rendering import render
 from notifications.services import notification_create
 from notifications.tasks import drain_outbox
@@ -57,7 +58,7 @@ def rows(manager, staff, client_contact, candidacy):
 def test_every_kind_renders_subject_text_and_html(manager, staff, client_contact, candidacy, language):
     for row in rows(manager, staff, client_contact, candidacy):
         row.language = language
-        message = render(row)
+        message = render(row, recipient_for(row.recipient))
         html = message.alternatives[0][0]
         assert message.subject and "\n" not in message.subject, row.kind
         assert message.body.strip() and "{%" not in message.body and "{{" not in message.body, row.kind
@@ -90,7 +91,7 @@ def test_text_bodies_are_not_html_escaped(manager, staff, client_contact, candid
     candidacy.mandate.public_summary = "M&A-Erfahrung <wichtig>"
     candidacy.mandate.save()
     row = rows(manager, staff, client_contact, candidacy)[2]
-    message = render(row)
+    message = render(row, recipient_for(row.recipient))
     assert "M&A-Erfahrung <wichtig>" in message.body
     assert "M&amp;A-Erfahrung &lt;wichtig&gt;" in message.alternatives[0][0]
 

@@ -1,5 +1,6 @@
 """Opening a mandate alerts strong matches once; profile edits alert only on new strong matches; digests."""
 
+import dataclasses
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,8 +13,9 @@ from managers.services import profile_update
 from mandates.models import Mandate
 from mandates.services import mandate_open
 from mandates.tasks import match_unmatched
+from notifications import kinds
 from notifications.models import Notification
-from notifications.services import digest_collect
+from notifications.services import digest_collect, notifications_resend
 from notifications.tasks import collect_digests, drain_outbox
 from tests import factories
 
@@ -185,3 +187,44 @@ def test_an_open_mandate_never_matched_is_caught_up_by_the_periodic_job(staff):
     mandate.refresh_from_db()
     assert mandate.matched_at is not None
     assert match_unmatched() == 0
+
+
+def test_the_digest_comes_in_the_morning_of_the_managers_own_time_zone(
+    staff, django_capture_on_commit_callbacks, settings
+):
+    settings.NOTIFY_DIGEST_HOUR = 7
+    abroad = strong_manager(
+        "newyork@example.com", notify_matches=ManagerProfile.Notify.DAILY, time_zone="America/New_York"
+    )
+    berlin = ZoneInfo("Europe/Berlin")
+    with time_machine.travel(timezone.datetime(2026, 11, 26, 18, 0, tzinfo=berlin), tick=False):
+        open_mandate(draft(), staff, django_capture_on_commit_callbacks)
+    with time_machine.travel(timezone.datetime(2026, 11, 27, 7, 5, tzinfo=berlin), tick=False):
+        assert digest_collect() == 0  # 01:05 in New York
+    with time_machine.travel(timezone.datetime(2026, 11, 27, 13, 5, tzinfo=berlin), tick=False):
+        collect_digests()  # 07:05 in New York
+    (digest,) = [m for m in mail.outbox if m.to == [abroad.user.email]]
+    assert Notification.objects.get(recipient=abroad.user, kind="match_digest").key == "digest:2026-11-27"
+
+
+def test_a_digest_that_cannot_be_rendered_fails_with_its_alerts_and_a_resend_sends_them(
+    staff, django_capture_on_commit_callbacks, settings, monkeypatch
+):
+    settings.NOTIFY_DIGEST_HOUR = 0
+    daily = strong_manager("daily@example.com", notify_matches=ManagerProfile.Notify.DAILY)
+    open_mandate(draft(), staff, django_capture_on_commit_callbacks)
+    declared = kinds.get("match_digest")
+    monkeypatch.setitem(kinds._registry, "match_digest", dataclasses.replace(declared, templates="emails/gone"))
+    collect_digests()
+    digest = Notification.objects.get(recipient=daily.user, kind="match_digest")
+    alert = Notification.objects.get(recipient=daily.user, kind="match_alert")
+    assert (digest.state, alert.state) == (Notification.State.FAILED, Notification.State.FAILED)
+    assert "TemplateDoesNotExist" in digest.last_error and alert.last_error == digest.last_error
+    assert mail.outbox == []
+
+    monkeypatch.setitem(kinds._registry, "match_digest", declared)  # the template is back
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications_resend(queryset=Notification.objects.filter(id=digest.id))
+    digest.refresh_from_db(), alert.refresh_from_db()
+    assert (digest.state, alert.state) == (Notification.State.SENT, Notification.State.SENT)
+    assert [m.to for m in mail.outbox] == [[daily.user.email]] and "1 neues Mandat" in mail.outbox[0].subject

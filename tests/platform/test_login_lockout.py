@@ -172,7 +172,9 @@ def test_resetting_the_password_by_mail_lifts_the_lock(client, manager, mailoutb
 def test_without_redis_the_counters_are_in_the_database_cache_table(client, settings, manager):
     from django.db import connection
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "manatnet_cache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "manatnet_cache"}
+    }
     for n in range(10):
         response = attempt(client, manager.user.email, f"wrong-{n}")
     assert is_locked(response)

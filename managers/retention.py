@@ -17,17 +17,23 @@ from manatnet import privacy
 
 from .erasure import manager_erase
 from .models import ManagerProfile
+from .signals import accounts_in_use
 
 
 def unconfirmed_signups(now):
-    """Sign-ups whose e-mail was never confirmed: nobody ever used these accounts, they only hold an address."""
+    """Sign-ups whose e-mail was never confirmed: nobody ever used these accounts, they only hold an address.
+    Accounts another app vouches for (``accounts_in_use``, e.g. client contacts) are not sign-ups."""
     cutoff = now - timedelta(days=settings.RETENTION_UNCONFIRMED_SIGNUP_DAYS)
     verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
-    return (
+    signups = (
         get_user_model()
-        .objects.filter(date_joined__lt=cutoff, last_login__isnull=True, is_staff=False, client_contact__isnull=True)
+        .objects.filter(date_joined__lt=cutoff, last_login__isnull=True, is_staff=False)
         .exclude(Exists(verified))
     )
+    for _receiver, user_ids in accounts_in_use.send(sender=ManagerProfile):
+        if user_ids is not None:
+            signups = signups.exclude(id__in=user_ids)
+    return signups
 
 
 @privacy.purge("unconfirmed_signups")

@@ -19,6 +19,7 @@ from manatnet.staff import staff_view
 from . import forms
 from .access import get_own_history_entry, get_own_profile, get_profile_for_staff
 from .cv import cv_response
+from .dashboard import dashboard_panels
 from .erasure import manager_erase
 from .export import manager_export_zip
 from .models import ManagerProfile
@@ -123,7 +124,7 @@ def dashboard(request):
     return render(
         request,
         "managers/dashboard.html",
-        {"profile": profile, "completeness": profile.completeness()},
+        {"profile": profile, "completeness": profile.completeness(), "panels": dashboard_panels(profile)},
     )
 
 

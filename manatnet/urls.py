@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from mandates import urls as mandate_urls
+from mandates import views as mandate_views
 from mandates.analytics import views as analytics_views
 
 from . import views
@@ -14,7 +15,7 @@ admin.site.index_title = "Verwaltung"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/", mandate_views.start_page, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("privacy/", views.privacy, name="privacy"),
     path("manager/", include("managers.urls")),

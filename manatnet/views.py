@@ -1,5 +1,4 @@
 from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,17 +16,6 @@ def home(request):
 
 def privacy(request):
     return render(request, "privacy.html")
-
-
-@login_required
-def dashboard(request):
-    """Send each person to their own start page: staff to the admin, clients to their mandates, managers to theirs."""
-    user = request.user
-    if user.is_staff:
-        return redirect("admin:index")
-    if hasattr(user, "client_contact"):
-        return redirect("client_mandates")
-    return redirect("manager_dashboard")
 
 
 def admin_login(request):

@@ -9,7 +9,7 @@ class MandatesConfig(AppConfig):
     def ready(self):
         from managers.signals import profile_changed
 
-        from . import personal_data, receivers  # noqa: F401  (declares personal data; connects the index upkeep)
+        from . import panels, personal_data, receivers, retention  # noqa: F401  (dashboard panels, personal data, index upkeep, retention)
         from .analytics import signup  # noqa: F401  (the base rate on the sign-up page)
         from .rematch import enqueue_rematch
 

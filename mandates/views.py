@@ -1,4 +1,5 @@
-"""Pages for client contacts (/client/) and the manager's answers to mandates and consent requests.
+"""Pages for client contacts (/client/), the manager's answers to mandates and consent requests, and who starts
+where.
 
 Staff work in the admin (``mandates/admin.py``). Every object here is fetched through ``mandates.access`` and shown
 through ``mandates.presenters``.
@@ -19,8 +20,19 @@ from manatnet import audit
 
 from . import access, consent, services
 from .forms import ClientFeedbackForm, ConsentAnswerForm, ManagerResponseForm
-from .models import Candidacy, ConsentRequest
+from .models import Candidacy, ClientContact, ConsentRequest
 from .presenters import client_candidate_view, manager_mandate_view
+
+
+@login_required
+def start_page(request):
+    """Send each person to their own start page: staff to the admin, clients to their mandates, managers to theirs.
+    (Here rather than in ``manatnet``: this app is the one that knows both client contacts and managers.)"""
+    if request.user.is_staff:
+        return redirect("admin:index")
+    if ClientContact.objects.filter(user=request.user).exists():
+        return redirect("client_mandates")
+    return redirect("manager_dashboard")
 
 
 @login_required

@@ -40,6 +40,21 @@ def test_unconfirmed_signups_go_after_two_weeks_confirmed_ones_stay():
 
 
 @pytest.mark.django_db
+def test_client_contacts_who_never_logged_in_are_not_taken_for_abandoned_signups():
+    contact = factories.client_contact("contact@example.com")
+    User.objects.filter(pk=contact.user.pk).update(date_joined=days_ago(400))
+    abandoned = factories.user("abandoned@example.com")
+    User.objects.filter(pk=abandoned.pk).update(date_joined=days_ago(400))
+    # Staff created the contact's account; its address was never confirmed, like the abandoned sign-up's.
+    EmailAddress.objects.filter(user__in=[contact.user, abandoned]).update(verified=False)
+
+    retention_apply()
+
+    assert User.objects.filter(email="contact@example.com").exists()
+    assert not User.objects.filter(email="abandoned@example.com").exists()
+
+
+@pytest.mark.django_db
 def test_managers_who_left_two_years_ago_are_erased_but_stay_anonymous_in_statistics(settings):
     long_gone = factories.manager("gone@example.com")
     manager_set_status(profile=long_gone, status=ManagerProfile.Status.LEFT, reason="kein Bedarf", at=days_ago(800))

@@ -1,10 +1,30 @@
-"""Shared personas and test-only speed-ups. Integration tests that need a real worker opt out of eager Celery."""
+"""Shared personas, test-only speed-ups and a clean process for every test (the suite runs in random order,
+pytest-randomly). Integration tests that need a real worker opt out of eager Celery."""
 
 import uuid
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
+from django.urls import clear_url_caches
+from django.utils import timezone, translation
 
+from manatnet.queue import reset_broker_backoff
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state():
+    """Undo what an earlier test may have left in this process: the active language (a request with an English
+    session activates it for the thread and nothing deactivates it), an activated time zone, cached values,
+    reversed URLs, content types (a flushed database recreates them under new ids) and the broker back-off."""
+    translation.deactivate()
+    timezone.deactivate()
+    for cache in caches.all():
+        cache.clear()
+    clear_url_caches()
+    ContentType.objects.clear_cache()
+    reset_broker_backoff()
 
 
 @pytest.fixture(autouse=True)
@@ -68,15 +88,12 @@ def reference_data(transactional_db):
 
     A transactional test flushes every table when it ends. Serialized rollback restores them, but not after the
     session's Playwright browser (tests/browser) was started (the restore then misses its connection), so the
-    (idempotent) loader simply runs again when the rows are gone. The flush also recreates content types under
-    new ids, so the in-process cache of the old ones (used by the admin's log) is dropped.
+    (idempotent) loader simply runs again when the rows are gone.
     """
     from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
 
     from managers import reference
     from managers.models import Language
 
-    ContentType.objects.clear_cache()
     if not Language.objects.exists():
         reference.load(apps)

@@ -7,7 +7,6 @@ app, never the other way round.
 
 import uuid
 import zoneinfo
-from datetime import date
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -184,11 +183,6 @@ class ManagerProfileQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=ManagerProfile.Status.ACTIVE)
 
-    def available(self, on=None):
-        """Active managers free to start on ``on`` (default today)."""
-        on = on or timezone.localdate()
-        return self.active().filter(Q(available_from__isnull=True) | Q(available_from__lte=on))
-
     def stale_availability(self, days=60):
         """Active managers whose availability was not confirmed for ``days`` days, or whose date has passed."""
         cutoff = timezone.now() - timezone.timedelta(days=days)
@@ -297,18 +291,11 @@ class ManagerProfile(models.Model):
         today = today or timezone.localdate()
         return self.available_from is not None and self.available_from < today
 
-    def available_on(self, day: date) -> bool:
-        return self.available_from is None or self.available_from <= day
-
     def completeness(self):
         """How complete the profile is (0–100) and what to do next; weights are documented in ``completeness.py``."""
         from .completeness import profile_completeness
 
         return profile_completeness(self)
-
-    @property
-    def has_cv(self):
-        return bool(self.cv_file)
 
 
 class ManagerStatusChange(models.Model):

@@ -149,10 +149,6 @@ class MandateFacts:
     # Display names for sentences, keyed (kind, id) with kind in skill/function/industry/language/region.
     names: Mapping = field(default_factory=dict, compare=False)
 
-    @property
-    def region_ancestor_ids(self):
-        return frozenset(self.region_chain)
-
     def name(self, kind, pk):
         return self.names.get((kind, pk), f"#{pk}")
 

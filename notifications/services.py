@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from manatnet.queue import enqueue_on_commit
@@ -164,6 +164,25 @@ def _finish(notification, **fields):
     ).update(**fields)
 
 
+def _mark_sent(notification, at):
+    """``_finish(notification, state=SENT, sent_at=at, last_error="")`` as one plain statement: it runs once per
+    mail sent, and the ORM spends ten times the CPU of the UPDATE itself building it (docs/performance.md)."""
+    ops = connection.ops
+    table = ops.quote_name(Notification._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET state = %s, sent_at = %s, last_error = '' WHERE id = %s AND state = %s AND claimed_at = %s",  # noqa: S608
+            [
+                Notification.State.SENT.value,
+                ops.adapt_datetimefield_value(at),
+                notification.id,
+                Notification.State.SENDING.value,
+                ops.adapt_datetimefield_value(notification.claimed_at),
+            ],
+        )
+        return cursor.rowcount
+
+
 def _is_digest(notification):
     try:
         return kinds.get(notification.kind).digest_of is not None
@@ -230,13 +249,13 @@ def notification_send(*, notification, connection, recipient=None):
     now = timezone.now()
     if _is_digest(notification):
         with transaction.atomic():
-            marked = _finish(notification, state=Notification.State.SENT, sent_at=now, last_error="")
+            marked = _mark_sent(notification, now)
             if marked:
                 notification.items.filter(state=Notification.State.PENDING).update(
                     state=Notification.State.SENT, sent_at=now
                 )
     else:
-        marked = _finish(notification, state=Notification.State.SENT, sent_at=now, last_error="")
+        marked = _mark_sent(notification, now)
     if not marked:
         logger.error("Notification %s was sent after its claim expired; it may have been sent twice", notification.id)
     return Outcome(Notification.State.SENT)

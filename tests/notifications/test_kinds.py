@@ -12,6 +12,9 @@ from notifications.recipients import recipient_for
 from notifications.rendering import render
 from notifications.services import notification_create, notifications_create_bulk
 
+# ``manage.py check`` includes the database check: these tests need the database like start-up does.
+pytestmark = pytest.mark.django_db
+
 EVERY_KIND = {
     "availability_reminder",
     "candidacy_declined",

@@ -90,10 +90,11 @@ def test_mails_reach_each_person_with_what_matters_to_them(manager, staff, clien
 def test_text_bodies_are_not_html_escaped(manager, staff, client_contact, candidacy):
     candidacy.mandate.public_summary = "M&A-Erfahrung <wichtig>"
     candidacy.mandate.save()
-    row = rows(manager, staff, client_contact, candidacy)[2]
-    message = render(row, recipient_for(row.recipient))
-    assert "M&A-Erfahrung <wichtig>" in message.body
-    assert "M&amp;A-Erfahrung &lt;wichtig&gt;" in message.alternatives[0][0]
+    alert, _summary, shortlisted, *_others = rows(manager, staff, client_contact, candidacy)
+    for row in (alert, shortlisted):  # the alert's mandate part is rendered on its own, once per batch
+        message = render(row, recipient_for(row.recipient))
+        assert "M&A-Erfahrung <wichtig>" in message.body, row.kind
+        assert "M&amp;A-Erfahrung &lt;wichtig&gt;" in message.alternatives[0][0], row.kind
 
 
 def test_availability_reminders_go_to_stale_profiles_at_most_once_a_month(db):

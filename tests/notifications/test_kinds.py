@@ -21,6 +21,7 @@ EVERY_KIND = {
     "candidacy_presented",
     "candidacy_shortlisted",
     "client_feedback",
+    "consent_request",
     "manager_interested",
     "mandate_opened_summary",
     "match_alert",

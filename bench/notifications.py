@@ -99,10 +99,26 @@ def main():
     mandate = Mandate.objects.create(
         company=company, title=f"{PREFIX}mandate", public_summary="CFO für einen Mittelständler", status="open"
     )
+    # As mandates.presenters.mail_criteria keeps them in a real alert row.
+    row = {"hard_fail": False, "met": True}
     criteria = [
-        {"label": "Kompetenzen", "text": "3 von 3 Muss-Kompetenzen vorhanden", "points": 35.0, "max": 35.0},
-        {"label": "Funktion", "text": "Funktion passt (CFO)", "points": 15.0, "max": 15.0},
-        {"label": "Verfügbarkeit", "text": "verfügbar zum Start", "points": 10.0, "max": 10.0},
+        {
+            **row,
+            "key": "skills",
+            "label": "Kompetenzen",
+            "sentence": "3 von 3 Muss-Kompetenzen",
+            "points": 35,
+            "share": 35,
+        },
+        {**row, "key": "function", "label": "Funktion", "sentence": "Funktion passt (CFO)", "points": 15, "share": 15},
+        {
+            **row,
+            "key": "availability",
+            "label": "Verfügbarkeit",
+            "sentence": "verfügbar zum Start",
+            "points": 10,
+            "share": 10,
+        },
     ]
 
     sink = Sink()
@@ -145,7 +161,7 @@ def main():
                         kind="match_alert",
                         key=f"mandate:{mandate.pk}",
                         language="de",
-                        context={"mandate_id": mandate.pk, "score": 84.0, "criteria": criteria},
+                        context={"mandate_id": mandate.pk, "score": 84.3, "criteria": criteria},
                     )
                     for u in users
                 ]

@@ -5,7 +5,6 @@ import uuid
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import caches
 from django.urls import clear_url_caches
 from django.utils import timezone, translation
 
@@ -16,12 +15,11 @@ from tests import factories
 @pytest.fixture(autouse=True)
 def _fresh_process_state():
     """Undo what an earlier test may have left in this process: the active language (a request with an English
-    session activates it for the thread and nothing deactivates it), an activated time zone, cached values,
-    reversed URLs, content types (a flushed database recreates them under new ids) and the broker back-off."""
+    session activates it for the thread and nothing deactivates it), an activated time zone, reversed URLs,
+    content types (a flushed database recreates them under new ids) and the broker back-off. (Cached values are
+    isolated by a fresh key prefix per test, below.)"""
     translation.deactivate()
     timezone.deactivate()
-    for cache in caches.all():
-        cache.clear()
     clear_url_caches()
     ContentType.objects.clear_cache()
     reset_broker_backoff()

@@ -87,7 +87,7 @@ def test_a_poison_row_is_not_claimed_again_and_later_rows_still_go_out(manager, 
 def test_staff_see_the_error_of_a_poison_row_and_can_resend_it(client, staff, manager, monkeypatch):
     row = write(manager.user, "test_builder_raises")
     drain_outbox()
-    client.force_login(staff)
+    factories.login_with_totp(client, staff)
     page = client.get("/admin/notifications/notification/", {"state": "failed"}).content.decode()
     assert "RuntimeError: Kontext kaputt" in page
 

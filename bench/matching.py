@@ -6,8 +6,8 @@
 
 Generates N synthetic managers with a realistic skew (a few popular skills, functions and industries, a long tail
 of rare ones; German spoken by almost all, English by most) directly in SQL (generate_series, one statement per
-table) and builds their CandidateIndex rows in SQL too, checked against ``indexing.reindex_profiles`` on a
-sample. Then M open mandates through the ORM. It reports median and p95 of ``search.rank`` (top 20) for typical
+table) and builds their CandidateIndex rows in SQL too, checked against ``index.reindex_profiles`` on a
+sample. Then M open mandates through the ORM. It reports median and p95 of ``ranking.rank`` (top 20) for typical
 and broad mandates, the time to re-index one edited profile and re-match it against all open mandates, and the
 ratio against a naive loop scoring every profile in Python (timed on a sample and extrapolated above 20,000
 managers, as the output says). ``--reuse`` skips generation when the database already holds N managers.
@@ -37,7 +37,8 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from managers.models import CEFR, Function, Industry, Language, ManagerProfile, Region, Skill  # noqa: E402
-from mandates import indexing, matching, search  # noqa: E402
+from mandates import matching  # noqa: E402
+from mandates.matching import facts, index, ranking, reverse  # noqa: E402
 from mandates.models import CandidateIndex, ClientCompany, Mandate, MandateLanguage  # noqa: E402
 
 SKEW = 1.6  # index = floor(n * random()^SKEW): a quarter of all draws hit the top 10 % of a list
@@ -187,7 +188,7 @@ def generate(n, ref):
 
 
 def build_index_in_sql():
-    """The same rows ``indexing.reindex_profiles`` writes, built set-wise (checked on a sample afterwards)."""
+    """The same rows ``index.reindex_profiles`` writes, built set-wise (checked on a sample afterwards)."""
     sql("DROP INDEX IF EXISTS candidateindex_tags_gin")
     sql("DROP INDEX IF EXISTS candidateindex_search_gin")
     sql("TRUNCATE mandates_candidateindex")
@@ -202,17 +203,17 @@ def build_index_in_sql():
         FROM managers_managerprofile p
         LEFT JOIN (
             SELECT pid, array_agg(DISTINCT tag ORDER BY tag) AS tags FROM (
-                SELECT managerprofile_id AS pid, {indexing.SKILL} + skill_id AS tag
+                SELECT managerprofile_id AS pid, {index.SKILL} + skill_id AS tag
                   FROM managers_managerprofile_skills
-                UNION ALL SELECT managerprofile_id, {indexing.FUNCTION} + function_id
+                UNION ALL SELECT managerprofile_id, {index.FUNCTION} + function_id
                   FROM managers_managerprofile_functions
-                UNION ALL SELECT managerprofile_id, {indexing.INDUSTRY} + industry_id
+                UNION ALL SELECT managerprofile_id, {index.INDUSTRY} + industry_id
                   FROM managers_managerprofile_industries
-                UNION ALL SELECT mi.managerprofile_id, {indexing.SECTION} + coalesce(i.parent_id, i.id)
+                UNION ALL SELECT mi.managerprofile_id, {index.SECTION} + coalesce(i.parent_id, i.id)
                   FROM managers_managerprofile_industries mi JOIN managers_industry i ON i.id = mi.industry_id
-                UNION ALL SELECT managerprofile_id, {indexing.REGION} + region_id
+                UNION ALL SELECT managerprofile_id, {index.REGION} + region_id
                   FROM managers_managerprofile_accepted_regions
-                UNION ALL SELECT l.profile_id, {indexing.LANGUAGE} + l.language_id * 10 + g
+                UNION ALL SELECT l.profile_id, {index.LANGUAGE} + l.language_id * 10 + g
                   FROM managers_languageskill l, generate_series(1, l.level) g
             ) all_tags GROUP BY pid
         ) t ON t.pid = p.id
@@ -233,11 +234,11 @@ def check_index_sample(size=300):
     ids = [pk for (pk,) in sql("SELECT profile_id FROM mandates_candidateindex ORDER BY random() LIMIT %s", [size])]
     before = dict(CandidateIndex.objects.filter(profile_id__in=ids).values_list("profile_id", "tags"))
     with transaction.atomic():
-        indexing.reindex_profiles(ids)
+        index.reindex_profiles(ids)
         after = dict(CandidateIndex.objects.filter(profile_id__in=ids).values_list("profile_id", "tags"))
         transaction.set_rollback(True)
-    assert before == after, "SQL-built index differs from indexing.reindex_profiles"
-    log(f"  index check: {size} sampled rows equal indexing.reindex_profiles")
+    assert before == after, "SQL-built index differs from index.reindex_profiles"
+    log(f"  index check: {size} sampled rows equal index.reindex_profiles")
 
 
 def make_mandates(m, ref, rng):
@@ -319,11 +320,11 @@ def summary(times):
 
 def naive_ms_per_profile(mandate, sample):
     """Score every profile with the pure function, facts built from the ORM: the loop the fast path replaces."""
-    facts = search.mandate_facts(mandate)
+    brief = facts.mandate_facts(mandate)
     today = timezone.localdate()
     t0 = time.perf_counter()
     profiles = ManagerProfile.objects.active().order_by("?")[:sample] if sample else ManagerProfile.objects.active()
-    scored = [matching.score(p, facts, today=today) for p in search.profile_facts(profiles)]
+    scored = [matching.score(p, brief, today=today) for p in facts.profile_facts(profiles)]
     elapsed = (time.perf_counter() - t0) * 1000
     return elapsed / max(len(scored), 1)
 
@@ -365,9 +366,9 @@ def main():
 
     typical = mandates[: args.sample_mandates]
     for mandate in typical[:3] + broad[:2]:  # warm the caches the way a running server has them
-        search.rank(mandate)
-    typical_times = [t for m in typical for t in timed(lambda m=m: search.rank(m, limit=20), args.repeat)]
-    broad_times = [t for m in broad for t in timed(lambda m=m: search.rank(m, limit=20), args.repeat)]
+        ranking.rank(mandate)
+    typical_times = [t for m in typical for t in timed(lambda m=m: ranking.rank(m, limit=20), args.repeat)]
+    broad_times = [t for m in broad for t in timed(lambda m=m: ranking.rank(m, limit=20), args.repeat)]
 
     # Re-match: a manager edits their profile (one skill more), the index row is rebuilt, open mandates scored.
     profile = ManagerProfile.objects.active().order_by("id").first()
@@ -376,12 +377,12 @@ def main():
     def edit_and_rematch():
         with transaction.atomic():
             profile.skills.add(rng.choice(skills))
-            indexing.reindex_profile(profile.id)
-            search.matching_mandates_for(profile, limit=10)
+            index.reindex_profile(profile.id)
+            reverse.matching_mandates_for(profile, limit=10)
             transaction.set_rollback(True)
 
-    search.matching_mandates_for(profile, limit=10)
-    rematch_only = timed(lambda: search.matching_mandates_for(profile, limit=10), 20)
+    reverse.matching_mandates_for(profile, limit=10)
+    rematch_only = timed(lambda: reverse.matching_mandates_for(profile, limit=10), 20)
     rematch_edit = timed(edit_and_rematch, 20)
 
     sample = 0 if n <= 20_000 else 5_000

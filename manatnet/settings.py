@@ -310,7 +310,7 @@ CELERY_BEAT_SCHEDULE = {
     # Safety net behind every on-commit nudge: sends what is due, retries, and rows of killed workers.
     "drain-outbox": {"task": "notifications.tasks.drain_outbox", "schedule": NOTIFY_DRAIN_SECONDS},
     # Open mandates whose matching never ran (broker down when they were opened).
-    "match-unmatched-mandates": {"task": "mandates.tasks.match_unmatched", "schedule": NOTIFY_DRAIN_SECONDS},
+    "match-unmatched-mandates": {"task": "mandates.matching.jobs.match_unmatched", "schedule": NOTIFY_DRAIN_SECONDS},
     # Every 15 minutes: each manager's digest goes out soon after NOTIFY_DIGEST_HOUR in their own time zone.
     "collect-digests": {"task": "notifications.tasks.collect_digests", "schedule": crontab(minute="*/15")},
     "availability-reminders": {

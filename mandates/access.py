@@ -93,8 +93,8 @@ def manager_mandate_panel_data(profile):
     """What a manager's dashboard shows about mandates, through the manager's presenters: open consent requests,
     matching open mandates with their own score and answer, and their placements (five queries plus matching)."""
     from .consent import wording
+    from .matching.reverse import matching_mandates_for
     from .presenters import MANAGER, explanation, manager_mandate_view
-    from .search import matching_mandates_for
 
     matches = matching_mandates_for(profile, min_score=PANEL_MIN_SCORE, limit=PANEL_LIMIT)
     ids = [mandate.pk for mandate, _score in matches]

@@ -305,7 +305,7 @@ class MandateAdmin(admin.ModelAdmin):
 
     @staff_view("mandates.view_mandate", "managers.view_managerprofile")
     def ranking_view(self, request, pk):
-        from .search import rank
+        from .matching.ranking import rank
 
         mandate = self._mandate(pk)
         try:
@@ -526,7 +526,7 @@ class MandateAdmin(admin.ModelAdmin):
 
     @staff_view("mandates.view_mandate", "managers.view_managerprofile")
     def pool_view(self, request):
-        from .search import pool_search
+        from .matching.pool import pool_search
 
         form = PoolSearchForm(request.GET or None)
         results, total, mandate, on_list = [], None, None, set()
@@ -780,7 +780,7 @@ class ConsentRequestAdmin(ReadOnlyAdmin):
 
 @admin.register(CandidateIndex)
 class CandidateIndexAdmin(admin.ModelAdmin):
-    """Derived data, rebuilt by ``mandates/indexing.py`` (``manage.py reindex_candidates``): visible for
+    """Derived data, rebuilt by ``mandates/matching/index.py`` (``manage.py reindex_candidates``): visible for
     diagnosis ("why is this manager not ranked?"), never edited by hand."""
 
     list_display = ["profile", "active", "stale", "available_from", "day_rate_target", "indexed_at"]

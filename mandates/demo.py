@@ -269,12 +269,13 @@ def _new_mandate(index, company, contacts, owner, *, rng, fake, ref, now):
 def _demo_shortlist(company, staff):
     """One shortlist per client company, so each demo client login has candidates to look at: the managers said
     they are interested (their consent), the cards are anonymous until staff release someone."""
-    from . import search, services
+    from . import services
+    from .matching.ranking import rank
 
     mandate = Mandate.objects.open().filter(company=company).order_by("id").first()
     if mandate is None or mandate.candidacies.exists():
         return
-    for manager, match in search.rank(mandate, limit=3):
+    for manager, match in rank(mandate, limit=3):
         candidacy = services.candidacy_add(mandate=mandate, manager=manager, by=staff, score=match)
         services.manager_respond(candidacy=candidacy, interested=True)
         services.candidacy_update_for_client(

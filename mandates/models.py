@@ -166,7 +166,7 @@ class Mandate(models.Model):
     require_languages = models.BooleanField(_("Muss die Pflichtsprachen im Mindestniveau sprechen"), default=True)
     require_region = models.BooleanField(_("Muss die Region akzeptieren"), default=False)
 
-    # Soft criteria weights; defaults live in mandates/matching.py.
+    # Soft criteria weights; defaults live in mandates/matching/spec.py.
     weight_skills = models.PositiveSmallIntegerField(_("Gewicht Kompetenzen"), default=DEFAULT_WEIGHTS["skills"])
     weight_function = models.PositiveSmallIntegerField(_("Gewicht Funktion"), default=DEFAULT_WEIGHTS["function"])
     weight_industry = models.PositiveSmallIntegerField(_("Gewicht Branche"), default=DEFAULT_WEIGHTS["industry"])
@@ -599,8 +599,8 @@ class CandidateIndex(models.Model):
     """One row per manager with everything matching needs, so ranking reads one table and no joins.
 
     ``tags`` encodes skills, functions, industries, sections, accepted regions and "speaks language L at level ≥ n"
-    in one integer space (``mandates/indexing.py``); on PostgreSQL a GIN index over it answers the hard filters and
-    the candidate pre-selection. Rows are derived data: ``mandates/indexing.py`` rebuilds them, and a row marked
+    in one integer space (``mandates/matching/index.py``); on PostgreSQL a GIN index over it answers the hard filters and
+    the candidate pre-selection. Rows are derived data: ``mandates/matching/index.py`` rebuilds them, and a row marked
     ``stale`` is rebuilt before the next ranking or pool search reads it.
     """
 

@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from managers.models import Language, Skill
 
-from .. import matching, search
+from .. import matching
+from ..matching.facts import profile_facts
 from . import risk, selectors, store, survival
 from .segments import Label
 from .store import key
@@ -146,6 +147,6 @@ def manager_panel(profile, now=None):
         if function is not None
         else None,
         "market_function": names.get(function),
-        "levers": levers(search.profile_facts([profile])[0], briefs) if briefs is not None else None,
+        "levers": levers(profile_facts([profile])[0], briefs) if briefs is not None else None,
         "availability_past": profile.availability_is_past(),
     }

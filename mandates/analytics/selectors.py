@@ -13,7 +13,7 @@ from managers.completeness import bulk_completeness
 from managers.models import ManagerProfile
 from notifications.models import Notification
 
-from .. import search
+from ..matching.facts import mandate_facts_many
 from ..models import Candidacy, ConsentRequest, Mandate, StageChange
 from . import risk
 from .facts import DAY
@@ -140,7 +140,7 @@ def recent_briefs(now):
     since = now - timedelta(days=RECENT_MANDATE_DAYS)
     opened = dict(Mandate.objects.filter(opened_at__gte=since, opened_at__lte=now).values_list("id", "opened_at"))
     result = {}
-    for facts in search.mandate_facts_many(sorted(opened), names=False):
+    for facts in mandate_facts_many(sorted(opened), names=False):
         result.setdefault(facts.function_id or 0, []).append((opened[facts.id].date(), facts))
     return result
 

@@ -10,8 +10,8 @@ from manatnet import limits
 from notifications.services import notification_create
 
 from .. import matching
+from ..matching.facts import mandate_facts, profile_facts
 from ..models import Candidacy, DeclineReason, Mandate, StageChange
-from ..search import mandate_facts, profile_facts
 from . import stages
 from .stages import Stage, lock_candidacy, record_mandate_status
 

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from manatnet.queue import enqueue_on_commit
 
+from ..matching.jobs import match_mandate
 from ..models import Mandate
-from ..tasks import match_mandate
 from .stages import record_mandate_status, withdraw_others
 
 

@@ -9,8 +9,7 @@ from django.db import connection
 
 from managers.models import CEFR, Language, LanguageSkill, ManagerProfile, Skill
 from managers.signals import profile_changed
-from mandates import indexing, search
-from mandates.matching import ProfileFacts
+from mandates.matching import ProfileFacts, facts, index, tags
 from mandates.models import CandidateIndex
 from tests import factories
 
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_encode_and_decode_are_inverse():
-    facts = ProfileFacts(
+    profile = ProfileFacts(
         id=7,
         skill_ids=frozenset({1, 5}),
         function_ids=frozenset({2}),
@@ -32,20 +31,20 @@ def test_encode_and_decode_are_inverse():
         day_rate_min=900,
         day_rate_target=None,
     )
-    tags = indexing.encode(facts)
-    assert tags == sorted(tags)
-    assert indexing.language_tag(4, 5) in tags and indexing.language_tag(9, 4) not in tags
-    assert indexing.decode(7, tags, date(2027, 1, 1), 4, 30, 900, None) == facts
+    encoded = tags.encode(profile)
+    assert encoded == sorted(encoded)
+    assert tags.language_tag(4, 5) in encoded and tags.language_tag(9, 4) not in encoded
+    assert tags.decode(7, encoded, date(2027, 1, 1), 4, 30, 900, None) == profile
 
 
 def test_the_index_row_matches_the_profile_facts():
     manager = factories.manager(skills=["hgb-ifrs"], functions=["cfo"], industries=["28"], regions=["DE"])
-    indexing.reindex_stale()
+    index.reindex_stale()
     row = CandidateIndex.objects.get(profile=manager)
     assert not row.stale and row.active
-    (facts,) = search.profile_facts([manager])
+    (person,) = facts.profile_facts([manager])
     assert (
-        indexing.decode(
+        tags.decode(
             manager.id,
             row.tags,
             row.available_from,
@@ -54,18 +53,18 @@ def test_the_index_row_matches_the_profile_facts():
             row.day_rate_min,
             row.day_rate_target,
         )
-        == facts
+        == person
     )
 
 
 def test_profile_changed_reindexes_at_once():
     manager = factories.manager(skills=[])
-    indexing.reindex_stale()
+    index.reindex_stale()
     manager.skills.add(Skill.objects.get(slug="hgb-ifrs"))
     CandidateIndex.objects.filter(profile=manager).update(stale=False)  # as if only the signal would tell
     profile_changed.send(sender=ManagerProfile, profile_id=manager.id)
     row = CandidateIndex.objects.get(profile=manager)
-    assert indexing.skill_tag(Skill.objects.get(slug="hgb-ifrs").id) in row.tags
+    assert tags.skill_tag(Skill.objects.get(slug="hgb-ifrs").id) in row.tags
 
 
 @pytest.mark.parametrize(
@@ -81,7 +80,7 @@ def test_profile_changed_reindexes_at_once():
 )
 def test_writes_outside_the_services_mark_the_row_stale(change):
     manager = factories.manager()
-    indexing.reindex_stale()
+    index.reindex_stale()
     assert not CandidateIndex.objects.get(profile=manager).stale
     change(manager)
     assert CandidateIndex.objects.get(profile=manager).stale
@@ -91,13 +90,13 @@ def test_a_paused_manager_is_indexed_inactive():
     manager = factories.manager()
     manager.status = ManagerProfile.Status.PAUSED
     manager.save()
-    indexing.reindex_stale()
+    index.reindex_stale()
     assert not CandidateIndex.objects.get(profile=manager).active
 
 
 def test_deleting_a_manager_with_languages_and_history_leaves_no_row_behind():
     manager = factories.manager()
-    indexing.reindex_stale()
+    index.reindex_stale()
     manager.user.delete()
     assert not CandidateIndex.objects.exists()
 
@@ -109,6 +108,6 @@ def test_reindex_candidates_indexes_profiles_created_behind_the_orm():
     call_command("reindex_candidates", stdout=out)
     assert "1 Profile indexiert." in out.getvalue()
     row = CandidateIndex.objects.get(profile=manager)
-    assert indexing.skill_tag(Skill.objects.get(slug="hgb-ifrs").id) in row.tags
+    assert tags.skill_tag(Skill.objects.get(slug="hgb-ifrs").id) in row.tags
     if connection.vendor == "postgresql":
         assert row.search is not None

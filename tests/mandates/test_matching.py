@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from mandates.matching import (
+from mandates.matching.spec import (
     DEFAULT_WEIGHTS,
     STRONG_MATCH,
     MandateFacts,

@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from managers.models import CEFR, Function, ManagerProfile, MandateHistoryEntry, Region, Skill
-from mandates import search
+from mandates.matching import pool, ranking, reverse
 from mandates.models import Mandate
 from tests import factories
 
@@ -24,7 +24,7 @@ def test_it_ranks_managers_best_first_with_explanations():
     best = factories.manager(skills=SKILLS[:3], functions=["cfo"], industries=["28"], regions=["DE"])
     middle = factories.manager(skills=SKILLS[:1], functions=["cfo"], regions=["DE"])
     weak = factories.manager(skills=[], regions=["AT"])
-    ranked = search.rank(cfo_mandate())
+    ranked = ranking.rank(cfo_mandate())
     assert [profile for profile, _score in ranked] == [best, middle, weak]
     top = ranked[0][1]
     assert top.total > ranked[1][1].total > ranked[2][1].total
@@ -39,30 +39,30 @@ def test_it_leaves_out_managers_failing_a_hard_filter_and_inactive_ones():
     paused = factories.manager(skills=SKILLS[:3])
     paused.status = ManagerProfile.Status.PAUSED
     paused.save()
-    assert [p for p, _s in search.rank(cfo_mandate())] == [fits]
+    assert [p for p, _s in ranking.rank(cfo_mandate())] == [fits]
 
 
 def test_region_is_a_hard_filter_only_when_switched_on():
     bavarian = factories.manager(regions=["DE-BY"])
     austrian = factories.manager(regions=["AT"])
-    assert [p for p, _s in search.rank(cfo_mandate())] == [bavarian, austrian]
-    assert [p for p, _s in search.rank(cfo_mandate(require_region=True))] == [bavarian]
+    assert [p for p, _s in ranking.rank(cfo_mandate())] == [bavarian, austrian]
+    assert [p for p, _s in ranking.rank(cfo_mandate(require_region=True))] == [bavarian]
 
 
 def test_limit_and_offset_page_through_the_ranking():
     managers = [factories.manager(skills=SKILLS[:n]) for n in (3, 2, 1, 0)]
     mandate = cfo_mandate()
-    assert [p for p, _s in search.rank(mandate, limit=2)] == managers[:2]
-    assert [p for p, _s in search.rank(mandate, limit=2, offset=2)] == managers[2:]
+    assert [p for p, _s in ranking.rank(mandate, limit=2)] == managers[:2]
+    assert [p for p, _s in ranking.rank(mandate, limit=2, offset=2)] == managers[2:]
 
 
 def test_a_profile_edit_through_the_orm_is_seen_by_the_next_ranking():
     manager = factories.manager(skills=[])
     other = factories.manager(skills=SKILLS[:1])
     mandate = cfo_mandate()
-    assert [p for p, _s in search.rank(mandate)] == [other, manager]
+    assert [p for p, _s in ranking.rank(mandate)] == [other, manager]
     manager.skills.add(*Skill.objects.filter(slug__in=SKILLS[:3]))
-    assert [p for p, _s in search.rank(mandate)] == [manager, other]
+    assert [p for p, _s in ranking.rank(mandate)] == [manager, other]
 
 
 @pytest.mark.parametrize("count", [5, 50])
@@ -70,11 +70,11 @@ def test_ranking_issues_a_constant_number_of_queries(count, django_assert_max_nu
     for n in range(count):
         factories.manager(skills=SKILLS[: n % 4], functions=["cfo"] if n % 2 else [], regions=["DE"])
     mandate = cfo_mandate()
-    search.rank(mandate)  # builds the stale index rows once
-    # Stale check 1, mandate facts 2, candidate passes at most search.MAX_PASSES (PostgreSQL; 1 on SQLite),
+    ranking.rank(mandate)  # builds the stale index rows once
+    # Stale check 1, mandate facts 2, candidate passes at most ranking.MAX_PASSES (PostgreSQL; 1 on SQLite),
     # profiles 1, tag statistics at most 1: bounded whatever the pool size.
-    with django_assert_max_num_queries(5 + search.MAX_PASSES):
-        ranked = search.rank(mandate, limit=20)
+    with django_assert_max_num_queries(5 + ranking.MAX_PASSES):
+        ranked = ranking.rank(mandate, limit=20)
     assert len(ranked) == min(count, 20)
 
 
@@ -84,23 +84,23 @@ def test_matching_mandates_for_lists_open_mandates_best_first():
     weaker = factories.mandate(skills=SKILLS[3:], function="ceo")
     factories.mandate(skills=SKILLS[:3], status=Mandate.Status.DRAFT)
     factories.mandate(skills=SKILLS[:3], start_date=date.today() - timedelta(days=90), start_flex_days=0)
-    result = search.matching_mandates_for(manager)
+    result = reverse.matching_mandates_for(manager)
     assert [m for m, _s in result] == [good, weaker]
-    assert [m for m, _s in search.matching_mandates_for(manager, min_score=result[0][1].total)] == [good]
+    assert [m for m, _s in reverse.matching_mandates_for(manager, min_score=result[0][1].total)] == [good]
 
 
 def test_re_matching_sees_mandates_edited_since_the_last_re_match():
     manager = factories.manager(skills=SKILLS[:3], functions=["cfo"], regions=["DE"])
     good = cfo_mandate()
     weaker = factories.mandate(skills=SKILLS[3:], function="ceo")
-    assert [m for m, _s in search.matching_mandates_for(manager)] == [good, weaker]
+    assert [m for m, _s in reverse.matching_mandates_for(manager)] == [good, weaker]
     weaker.required_skills.set(Skill.objects.filter(slug__in=SKILLS[:3]))
     weaker.function = Function.objects.get(code="cfo")
     weaker.region = good.region
     weaker.save()
     good.status = Mandate.Status.WON
     good.save()
-    assert [m for m, _s in search.matching_mandates_for(manager)] == [weaker]
+    assert [m for m, _s in reverse.matching_mandates_for(manager)] == [weaker]
 
 
 @pytest.mark.parametrize("count", [3, 12])
@@ -108,10 +108,10 @@ def test_matching_mandates_issues_a_constant_number_of_queries(count, django_ass
     manager = factories.manager(skills=SKILLS[:3])
     for _ in range(count):
         cfo_mandate()
-    search.matching_mandates_for(manager)  # warms the per-process caches (reference data, open mandates' facts)
+    reverse.matching_mandates_for(manager)  # warms the per-process caches (reference data, open mandates' facts)
     # Profile facts 5, open mandates 2 (PostgreSQL: 1 fingerprint, the facts cached), the top ones 2, their rows 1.
     with django_assert_num_queries(9 if connection.vendor == "postgresql" else 10):
-        assert len(search.matching_mandates_for(manager, limit=10)) == min(count, 10)
+        assert len(reverse.matching_mandates_for(manager, limit=10)) == min(count, 10)
 
 
 def test_pool_search_filters_by_skill_language_region_availability_and_rate():
@@ -120,13 +120,13 @@ def test_pool_search_filters_by_skill_language_region_availability_and_rate():
     )
     bernd = factories.manager(skills=SKILLS[1:2], regions=["AT"], day_rate_target=1600)
     bayern = Region.objects.get(code="DE-BY")
-    assert list(search.pool_search(skill=Skill.objects.get(slug=SKILLS[0]))) == [anna]
-    assert list(search.pool_search(region=bayern)) == [anna]
-    assert set(search.pool_search(language=anna.language_skills.get(level=CEFR.C1).language)) == {anna}
-    assert list(search.pool_search(max_rate=1200)) == [anna]
+    assert list(pool.pool_search(skill=Skill.objects.get(slug=SKILLS[0]))) == [anna]
+    assert list(pool.pool_search(region=bayern)) == [anna]
+    assert set(pool.pool_search(language=anna.language_skills.get(level=CEFR.C1).language)) == {anna}
+    assert list(pool.pool_search(max_rate=1200)) == [anna]
     bernd.available_from = date.today() + timedelta(days=60)
     bernd.save()
-    assert list(search.pool_search(available_by=date.today() + timedelta(days=7))) == [anna]
+    assert list(pool.pool_search(available_by=date.today() + timedelta(days=7))) == [anna]
 
 
 def test_pool_search_finds_text_in_headline_summary_and_history():
@@ -136,5 +136,5 @@ def test_pool_search_finds_text_in_headline_summary_and_history():
         profile=historian, role="CFO", company="Werkzeugmaschinen AG", started_on=timezone.localdate()
     )
     factories.manager(headline="Interim CHRO", summary="Personalentwicklung")
-    assert list(search.pool_search(text="Restrukturierung")) == [restructurer]
-    assert list(search.pool_search(text="Werkzeugmaschinen")) == [historian]
+    assert list(pool.pool_search(text="Restrukturierung")) == [restructurer]
+    assert list(pool.pool_search(text="Werkzeugmaschinen")) == [historian]

@@ -1,4 +1,4 @@
-"""The fast path (``search.rank``) returns exactly the ranking of the pure function on random pools and mandates.
+"""The fast path (``ranking.rank``) returns exactly the ranking of the pure function on random pools and mandates.
 
 On PostgreSQL this exercises the GIN pre-selection with its threshold passes; on SQLite the simple path. Either way
 the candidates are read back from ``CandidateIndex``, so the tag encoding is checked too.
@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from managers.models import Function, Industry, Language, LanguageSkill, ManagerProfile, Region, Skill
-from mandates import indexing, matching, search
+from mandates import matching
+from mandates.matching import facts, index, ranking, reverse
 from mandates.models import Mandate, MandateLanguage
 from tests import factories
 
@@ -121,7 +122,7 @@ def apply_pool(w, data):
         for lang, level in v["languages"].items()
         if level
     )
-    indexing.reindex_profiles(ids)  # bulk writes bypass the signals, as a bulk import would
+    index.reindex_profiles(ids)  # bulk writes bypass the signals, as a bulk import would
 
 
 def make_mandate(w, data):
@@ -135,10 +136,10 @@ def make_mandate(w, data):
 
 
 def naive_ranking(mandate, k):
-    facts = search.mandate_facts(mandate)
+    brief = facts.mandate_facts(mandate)
     scored = []
-    for profile in search.profile_facts(ManagerProfile.objects.active().order_by("id")):
-        result = matching.score(profile, facts, today=TODAY)
+    for profile in facts.profile_facts(ManagerProfile.objects.active().order_by("id")):
+        result = matching.score(profile, brief, today=TODAY)
         if not result.excluded:
             scored.append((result.total, profile.id))
     scored.sort(key=lambda item: (-item[0], item[1]))
@@ -159,18 +160,18 @@ def test_fast_ranking_equals_scoring_everyone_with_the_pure_function(world):
             apply_pool(world, pool)
             mandate = make_mandate(world, spec)
             expected = naive_ranking(mandate, spec["k"])
-            ranked = search.rank(mandate, limit=spec["k"], today=TODAY)
+            ranked = ranking.rank(mandate, limit=spec["k"], today=TODAY)
             assert [p.id for p, _score in ranked] == expected
             if connection.vendor == "postgresql":
                 # Tiny pages and a demanding first threshold force the truncated-pass and threshold-lowering
                 # branches that only large pools reach otherwise.
-                facts = search.mandate_facts(mandate)
+                brief = facts.mandate_facts(mandate)
                 for share in (1.0, 0.5):
-                    tight = search._top_postgres(facts, spec["k"], TODAY, first_limit=1, start_share=share)
+                    tight = ranking._top_postgres(brief, spec["k"], TODAY, first_limit=1, start_share=share)
                     assert [p.id for _total, p in tight] == expected
                 # Too many item combinations for one scan each: the anchor-tag pre-selection instead.
-                with mock.patch.object(search, "_covering_sets", return_value=None):
-                    anchored = search._top_postgres(facts, spec["k"], TODAY, first_limit=1, start_share=0.7)
+                with mock.patch.object(ranking, "_covering_sets", return_value=None):
+                    anchored = ranking._top_postgres(brief, spec["k"], TODAY, first_limit=1, start_share=0.7)
                 assert [p.id for _total, p in anchored] == expected
             transaction.set_rollback(True)
 
@@ -178,10 +179,10 @@ def test_fast_ranking_equals_scoring_everyone_with_the_pure_function(world):
 
 
 def naive_mandates(profile, min_score, limit):
-    (facts,) = search.profile_facts([profile])
+    (person,) = facts.profile_facts([profile])
     scored = []
-    for mandate in search.mandate_facts_many(Mandate.objects.open().order_by("id")):
-        result = matching.score(facts, mandate, today=TODAY)
+    for mandate in facts.mandate_facts_many(Mandate.objects.open().order_by("id")):
+        result = matching.score(person, mandate, today=TODAY)
         if not result.excluded and result.total >= min_score:
             scored.append((result.total, mandate.id))
     scored.sort(key=lambda item: (-item[0], item[1]))
@@ -213,7 +214,7 @@ def test_matching_mandates_equals_scoring_every_open_mandate_with_the_pure_funct
             mandates = [make_mandate(world, spec) for spec in specs]
 
             def got():
-                return [m.id for m, _s in search.matching_mandates_for(profile, min_score=min_score, limit=limit)]
+                return [m.id for m, _s in reverse.matching_mandates_for(profile, min_score=min_score, limit=limit)]
 
             assert got() == naive_mandates(profile, min_score, limit)
             mandates[0].required_skills.set(other_skills)

@@ -20,8 +20,8 @@ from django.urls import reverse
 
 from managers.models import MandateHistoryEntry
 from mandates import services
+from mandates.matching.jobs import mandate_match
 from mandates.models import Candidacy, DeclineReason, Mandate
-from mandates.tasks import mandate_match
 from notifications.tasks import drain_outbox
 from tests import factories
 from tests.factories import PASSWORD

@@ -10,9 +10,9 @@ from django.utils import timezone, translation
 
 from managers.models import ManagerProfile
 from managers.services import profile_update
+from mandates.matching.jobs import match_unmatched
 from mandates.models import Mandate
 from mandates.services import mandate_open
-from mandates.tasks import match_unmatched
 from notifications import kinds
 from notifications.models import Notification
 from notifications.services import digest_collect, notifications_resend
@@ -140,7 +140,7 @@ def test_an_alert_for_a_mandate_closed_before_sending_is_skipped(staff, django_c
     manager = strong_manager("anna@example.com")
     mandate = factories.mandate(skills=SKILLS, function="cfo")
     with django_capture_on_commit_callbacks(execute=False):
-        from mandates.tasks import mandate_match
+        from mandates.matching.jobs import mandate_match
 
         mandate_match(mandate_id=mandate.pk)
     Mandate.objects.filter(pk=mandate.pk).update(status=Mandate.Status.CANCELLED)

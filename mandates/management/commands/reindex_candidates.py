@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from mandates import indexing
+from mandates.matching import index
 
 
 class Command(BaseCommand):
@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, stale_only=False, **options):
         if stale_only:
-            done = indexing.reindex_stale()
+            done = index.reindex_stale()
         else:
-            done = indexing.reindex_all(progress=lambda n: self.stdout.write(f"{n} …", ending="\r"))
+            done = index.reindex_all(progress=lambda n: self.stdout.write(f"{n} …", ending="\r"))
         self.stdout.write(self.style.SUCCESS(f"{done} Profile indexiert."))

@@ -1,6 +1,6 @@
 """Keeping one ``CandidateIndex`` row per manager up to date.
 
-The row is derived data: everything ``search.rank`` needs to score a manager, in one table without joins. Its
+The row is derived data: everything ``ranking.rank`` needs to score a manager, in one table without joins. Its
 ``tags`` put every categorical fact into one integer space so a single GIN index answers "has skill X", "accepts a
 region containing Bayern" and "speaks German at C1 or better" alike.
 
@@ -14,95 +14,20 @@ How rows stay fresh (decided once, here):
   ``manage.py reindex_candidates``.
 """
 
-from bisect import bisect_left
-
 from django.db import connection
 from django.utils import timezone
 
 from managers.models import ManagerProfile, MandateHistoryEntry
 
-from .matching import ProfileFacts
-from .models import CandidateIndex
-
-# Tag = kind offset + id. Ids of reference rows stay far below one million.
-SKILL = 1_000_000
-FUNCTION = 2_000_000
-INDUSTRY = 3_000_000  # the profile names this industry (section or division)
-SECTION = 4_000_000  # the profile names this section or a division in it
-REGION = 5_000_000  # the profile accepts this region (and so everything inside it)
-LANGUAGE = 6_000_000  # + language_id * 10 + level: speaks the language at this level *or better*
-END = 7_000_000
+from ..models import CandidateIndex
+from .facts import profile_facts
+from .tags import encode
 
 STALE_BATCH = 2000
 
 
-def skill_tag(pk):
-    return SKILL + pk
-
-
-def function_tag(pk):
-    return FUNCTION + pk
-
-
-def industry_tag(pk):
-    return INDUSTRY + pk
-
-
-def section_tag(pk):
-    return SECTION + pk
-
-
-def region_tag(pk):
-    return REGION + pk
-
-
-def language_tag(language_id, level):
-    """Present on every profile speaking ``language_id`` at ``level`` or better."""
-    return LANGUAGE + language_id * 10 + level
-
-
-def encode(facts: ProfileFacts) -> list[int]:
-    """The sorted tag list of a profile (sorted so ``decode`` can slice it by kind)."""
-    tags = {SKILL + pk for pk in facts.skill_ids}
-    tags |= {FUNCTION + pk for pk in facts.function_ids}
-    tags |= {INDUSTRY + pk for pk in facts.industry_ids}
-    tags |= {SECTION + pk for pk in facts.industry_section_ids}
-    tags |= {REGION + pk for pk in facts.accepted_region_ids}
-    for language_id, level in facts.languages.items():
-        tags |= {language_tag(language_id, lvl) for lvl in range(1, level + 1)}
-    return sorted(tags)
-
-
-def _slice(tags, low, high):
-    return tags[bisect_left(tags, low) : bisect_left(tags, high)]
-
-
-def decode(profile_id, tags, available_from, days_per_week, remote_share, day_rate_min, day_rate_target):
-    """ProfileFacts back from an index row: the exact inverse of ``encode`` plus the plain columns."""
-    languages = {}
-    for tag in _slice(tags, LANGUAGE, END):
-        language_id, level = divmod(tag - LANGUAGE, 10)
-        languages[language_id] = level  # ascending, so the last one seen is the highest level
-    return ProfileFacts(
-        id=profile_id,
-        skill_ids=frozenset(t - SKILL for t in _slice(tags, SKILL, FUNCTION)),
-        function_ids=frozenset(t - FUNCTION for t in _slice(tags, FUNCTION, INDUSTRY)),
-        industry_ids=frozenset(t - INDUSTRY for t in _slice(tags, INDUSTRY, SECTION)),
-        industry_section_ids=frozenset(t - SECTION for t in _slice(tags, SECTION, REGION)),
-        accepted_region_ids=frozenset(t - REGION for t in _slice(tags, REGION, LANGUAGE)),
-        languages=languages,
-        remote_share=remote_share,
-        available_from=available_from,
-        days_per_week=days_per_week,
-        day_rate_min=day_rate_min,
-        day_rate_target=day_rate_target,
-    )
-
-
 def reindex_profiles(profile_ids):
     """Rebuild the index rows of these profiles (a constant number of queries per call)."""
-    from .search import profile_facts  # search imports this module
-
     profile_ids = list(profile_ids)
     if not profile_ids:
         return 0

@@ -1,7 +1,7 @@
 """The matching specification: how well one manager fits one mandate, and why.
 
 Pure: plain functions and dataclasses, no database access, so it is tested criterion by criterion without one.
-``mandates/search.py`` turns rows into facts and ranks many profiles fast; whatever it does, the ranking it returns
+``facts.py`` turns rows into facts and ``ranking.py`` ranks many profiles fast; whatever it does, the ranking it returns
 must equal sorting by ``score()`` (a property test holds it to that).
 
 How a score is built

@@ -1,0 +1,43 @@
+"""Matching: how well a manager fits a mandate, and finding the best fits fast, in both directions.
+
+Public API (other apps, the API, notifications and analytics use only these):
+
+- the specification, pure and re-exported here: ``score``, ``total``, ``percent``, ``alert_threshold``,
+  ``ProfileFacts``, ``MandateFacts``, ``MatchScore``, ``DEFAULT_WEIGHTS``, ``STRONG_MATCH`` (``spec.py``);
+- ``facts.profile_facts(profiles)``, ``facts.mandate_facts(mandate)``, ``facts.mandate_facts_many(mandates)``:
+  facts from rows, a constant number of queries;
+- ``ranking.rank(mandate, limit=20, offset=0)``: active managers passing the hard filters, best first, each with
+  its explained ``MatchScore``;
+- ``reverse.matching_mandates_for(profile, min_score=0, limit=10)``: open mandates for one manager, best first;
+- ``pool.pool_search(text=..., skill=..., ...)``: the staff pool search (a QuerySet);
+- ``index.reindex_profiles`` / ``reindex_all`` / ``reindex_stale``: the ``CandidateIndex`` upkeep;
+- ``jobs``: the Celery tasks (``match_mandate``, ``rematch_profile``, ``match_unmatched``).
+
+Dependencies inside the package run one way: ``spec`` ← ``tags`` ← ``facts`` ← ``index`` ← ``ranking`` /
+``reverse`` ← ``jobs`` ← ``receivers``. Only ``spec`` is imported here, so ``mandates.models`` can use it without a
+cycle.
+"""
+
+from .spec import (
+    DEFAULT_WEIGHTS,
+    STRONG_MATCH,
+    MandateFacts,
+    MatchScore,
+    ProfileFacts,
+    alert_threshold,
+    percent,
+    score,
+    total,
+)
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "STRONG_MATCH",
+    "MandateFacts",
+    "MatchScore",
+    "ProfileFacts",
+    "alert_threshold",
+    "percent",
+    "score",
+    "total",
+]

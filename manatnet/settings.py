@@ -311,6 +311,8 @@ CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {"task": "notifications.tasks.drain_outbox", "schedule": NOTIFY_DRAIN_SECONDS},
     # Open mandates whose matching never ran (broker down when they were opened).
     "match-unmatched-mandates": {"task": "mandates.matching.jobs.match_unmatched", "schedule": NOTIFY_DRAIN_SECONDS},
+    # The matching change log keeps a day (mandates/matching/changes.py).
+    "prune-index-changes": {"task": "mandates.matching.jobs.prune_index_changes", "schedule": crontab(minute=7)},
     # Every 15 minutes: each manager's digest goes out soon after NOTIFY_DIGEST_HOUR in their own time zone.
     "collect-digests": {"task": "notifications.tasks.collect_digests", "schedule": crontab(minute="*/15")},
     "availability-reminders": {

@@ -312,7 +312,7 @@ class MandateAdmin(admin.ModelAdmin):
             limit = max(1, min(RANKING_MAX, int(request.GET.get("limit", RANKING_PAGE))))
         except ValueError:
             limit = RANKING_PAGE
-        ranked = rank(mandate, limit=limit)
+        ranked = rank(mandate, limit=limit, shown_to=request.user)
         on_list = {c.manager_id: c for c in Candidacy.objects.filter(mandate=mandate)}
         rows = [
             {"position": i, "profile": profile, "score": explanation(match), "candidacy": on_list.get(profile.pk)}
@@ -338,9 +338,13 @@ class MandateAdmin(admin.ModelAdmin):
     @staff_view("mandates.add_candidacy", methods=["POST"])
     def add_candidate_view(self, request, pk):
         mandate = self._mandate(pk)
+        from .matching.ranking import shown_score
+
         profile = get_object_or_404(ManagerProfile.objects.select_related("user"), pk=request.POST.get("manager"))
+        # The score the staff member's ranking showed is the one kept; computed afresh only for a pool search hit.
+        shown = shown_score(request.user, mandate, profile.pk)
         try:
-            candidacy = services.candidacy_add(mandate=mandate, manager=profile, by=request.user)
+            candidacy = services.candidacy_add(mandate=mandate, manager=profile, by=request.user, score=shown)
         except ValidationError as exc:
             self._error(request, exc)
         else:

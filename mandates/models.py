@@ -629,6 +629,31 @@ class CandidateIndex(models.Model):
         return f"{self.profile_id}"
 
 
+class IndexChange(models.Model):
+    """The change log of everything matching reads: one row per written ``CandidateIndex`` row (kind "p") and per
+    written mandate brief row (kind "m": the mandate, its skills, industries and languages).
+
+    Written by database triggers (migration 0014), so no write path can miss it: services, admin, bulk SQL alike.
+    Each process keeps an in-memory copy of the index and of the open mandates' facts and, before using them,
+    applies the rows written since it last looked (``mandates/matching/changes.py``). ``txid`` is the writing
+    transaction (PostgreSQL); rows older than a day are pruned (``jobs.prune_index_changes``).
+    """
+
+    kind = models.CharField(max_length=1)
+    object_id = models.IntegerField()
+    txid = models.BigIntegerField(null=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["txid"], name="indexchange_txid"),
+            models.Index(fields=["at"], name="indexchange_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}{self.object_id}"
+
+
 class AnalyticsSnapshot(models.Model):
     """The provider-wide figures of one day, kept so the staff page can show how they move over time.
 

@@ -17,9 +17,9 @@ from manatnet.queue import enqueue
 from notifications.models import Notification
 from notifications.services import notification_create, notifications_create_bulk
 
-from ..models import Mandate
+from ..models import IndexChange, Mandate
 from ..presenters import mail_criteria
-from . import spec
+from . import changes, spec
 from .facts import mandate_facts, profile_facts
 from .ranking import rank
 from .reverse import matching_mandates_for
@@ -71,16 +71,8 @@ def _alert(profile, mandate, match_score):
     )
 
 
-@transaction.atomic
-def mandate_match(*, mandate_id, today=None):
-    """Rank an opened mandate's candidates, alert the strong matches who want alerts, tell the owner, and record
-    ``matched_at``. Idempotent: a mandate already matched (or no longer open) is left alone; alerts and the owner's
-    summary are unique per recipient and mandate, so even two concurrent runs write each row once."""
-    mandate = Mandate.objects.filter(pk=mandate_id).select_related("owner").first()
-    if mandate is None or not mandate.is_open or mandate.matched_at is not None:
-        return None
-    today = today or timezone.localdate()
-    threshold = spec.alert_threshold()
+def _alert_strong_matches(mandate, threshold, today):
+    """Alert every strong match who wants alerts (unique per manager and mandate in the outbox)."""
     with translation.override(BASE_LANGUAGE):
         matches = strong_matches(mandate, threshold, today=today)
     explained = _explained_in_recipient_language(mandate, matches, today)
@@ -91,6 +83,19 @@ def mandate_match(*, mandate_id, today=None):
             if profile.notify_matches != ManagerProfile.Notify.NEVER
         ]
     )
+    return matches
+
+
+@transaction.atomic
+def mandate_match(*, mandate_id, today=None):
+    """Rank an opened mandate's candidates, alert the strong matches who want alerts, tell the owner, and record
+    ``matched_at``. Idempotent: a mandate already matched (or no longer open) is left alone; alerts and the owner's
+    summary are unique per recipient and mandate, so even two concurrent runs write each row once."""
+    mandate = Mandate.objects.filter(pk=mandate_id).select_related("owner").first()
+    if mandate is None or not mandate.is_open or mandate.matched_at is not None:
+        return None
+    threshold = spec.alert_threshold()
+    matches = _alert_strong_matches(mandate, threshold, today or timezone.localdate())
     if mandate.owner is not None:
         notification_create(
             recipient=mandate.owner,
@@ -100,6 +105,17 @@ def mandate_match(*, mandate_id, today=None):
         )
     Mandate.objects.filter(pk=mandate.pk, matched_at__isnull=True).update(matched_at=timezone.now())
     return len(matches)
+
+
+@transaction.atomic
+def mandate_rematch(*, mandate_id, today=None):
+    """After staff edited the brief of a mandate whose opening round ran: alert managers who now match strongly.
+    Those alerted before are skipped by the outbox's unique key; a mandate not yet matched is left to
+    ``mandate_match``."""
+    mandate = Mandate.objects.filter(pk=mandate_id).first()
+    if mandate is None or not mandate.is_open or mandate.matched_at is None:
+        return None
+    return len(_alert_strong_matches(mandate, spec.alert_threshold(), today or timezone.localdate()))
 
 
 @transaction.atomic
@@ -128,6 +144,18 @@ def profile_rematch(*, profile_id, today=None):
 @shared_task
 def match_mandate(mandate_id):
     return mandate_match(mandate_id=mandate_id)
+
+
+@shared_task
+def rematch_mandate(mandate_id):
+    return mandate_rematch(mandate_id=mandate_id)
+
+
+@shared_task
+def prune_index_changes():
+    """Delete change-log rows older than ``changes.RETENTION`` (copies idle that long reload instead)."""
+    deleted, _by_model = IndexChange.objects.filter(at__lt=timezone.now() - changes.RETENTION).delete()
+    return deleted
 
 
 @shared_task

@@ -1,9 +1,12 @@
-"""Keeping the matching index current, whoever writes (services, admin, factories, the demo seeder, a cascade).
+"""Keeping matching current, whoever writes (services, admin, factories, the demo seeder, a cascade).
 
 - ``managers.signals.profile_changed`` (sent after commit by every profile service): rebuild the row at once, then
   re-match the profile against the open mandates (``jobs.enqueue_rematch``);
 - model signals on the profile and its relations only *mark* the row stale (one cheap UPSERT); the rebuild happens
-  before the next read (see ``index.py`` for the whole policy).
+  before the next read (see ``index.py`` for the whole policy);
+- an edit of an open mandate's brief (its fields, skills, industries, languages) re-matches it after commit
+  (``jobs.rematch_mandate``: alerts for managers who now match strongly). The rankings and the re-matching of
+  profiles need no receiver: the change log's triggers tell every process's copy (``changes.py``).
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -11,10 +14,12 @@ from django.dispatch import receiver
 
 from managers.models import LanguageSkill, ManagerProfile, MandateHistoryEntry
 from managers.signals import profile_changed
+from manatnet.queue import enqueue_on_commit
 
-from ..models import CandidateIndex
+from ..models import CandidateIndex, Mandate, MandateLanguage
 from . import index
-from .jobs import enqueue_rematch
+from .facts import MANDATE_FIELDS
+from .jobs import enqueue_rematch, rematch_mandate
 
 
 @receiver(profile_changed, dispatch_uid="mandates.reindex_on_profile_changed")
@@ -69,3 +74,37 @@ for through in PROFILE_M2M:
 
 # After the row is rebuilt (the receiver above is connected first): alerts only on new strong matches.
 profile_changed.connect(enqueue_rematch, dispatch_uid="mandates.rematch")
+
+
+# Fields of a mandate that change scores; a save naming none of them (e.g. a status change) re-matches nothing.
+BRIEF_FIELDS = {f.name for f in Mandate._meta.concrete_fields if f.attname in MANDATE_FIELDS and f.attname != "id"}
+
+
+def _rematch_brief(mandate_id):
+    enqueue_on_commit(rematch_mandate, mandate_id)
+
+
+@receiver(post_save, sender=Mandate, dispatch_uid="mandates.rematch_on_brief_save")
+def rematch_on_brief_save(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    if raw or created or instance.matched_at is None:
+        return  # a mandate not yet matched is matched whole when it opens (``jobs.match_mandate``)
+    if update_fields is None or BRIEF_FIELDS & set(update_fields):
+        _rematch_brief(instance.pk)
+
+
+@receiver(post_save, sender=MandateLanguage, dispatch_uid="mandates.rematch_on_brief_language_save")
+@receiver(post_delete, sender=MandateLanguage, dispatch_uid="mandates.rematch_on_brief_language_delete")
+def rematch_on_brief_language(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _rematch_brief(instance.mandate_id)
+
+
+def rematch_on_brief_m2m(sender, instance, action, reverse, pk_set, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear") and not reverse:
+        _rematch_brief(instance.pk)
+
+
+for through in (Mandate.required_skills.through, Mandate.nice_skills.through, Mandate.industries.through):
+    m2m_changed.connect(
+        rematch_on_brief_m2m, sender=through, dispatch_uid=f"mandates.rematch_on_brief.{through._meta.label}"
+    )

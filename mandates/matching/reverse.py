@@ -1,172 +1,190 @@
-"""Reverse matching: the open mandates one manager fits best (dashboard panel, re-match after a profile edit)."""
+"""Reverse matching: the open mandates one manager fits best (dashboard panel, re-match after a profile edit).
+
+Every open mandate gets an upper bound on this profile's total (``spec.bound``: each skill, the function, the
+industries, the region and each language at the most it can give for the profile's tags; availability and rate at
+their full weight). The bounds of all open mandates are computed at once with NumPy from a table of (mandate, item,
+tag) entries; mandates are then scored exactly with ``spec.total`` in bound order until the ``limit``-th best total
+beats the next bound, and only the winners are explained.
+
+The open mandates' facts and the bound table are kept per process and database, refreshed from the change log for
+the mandates written since (``changes.py`` states the guarantee: as of the last committed change).
+"""
 
 import heapq
+from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection
 from django.utils import timezone
 
-from ..models import Mandate, MandateLanguage
-from . import spec, tags
+from ..models import Mandate
+from . import changes, spec, tags
 from .facts import _reference, mandate_facts_many, profile_facts
 
 EPSILON = 1e-6
 
 
-class _TopK:
-    """The k best (total, id) seen so far; ``worst`` is the k-th best total once full."""
+def matching_mandates_for(profile, *, min_score=0, limit=10, today=None) -> list[tuple[Mandate, spec.MatchScore]]:
+    """Open mandates this manager passes the hard filters of, best first (for the dashboard and alerts)."""
+    today = today or timezone.localdate()
+    (facts,) = profile_facts([profile])
+    table = _open_mandates.get()
+    bounds = table.bounds(tags.encode(facts))
+    candidates = np.flatnonzero(bounds >= min_score - EPSILON)
+    order = candidates[np.lexsort((table.ids[candidates], -bounds[candidates]))]
+    best = []  # min-heap of (total, -id, MandateFacts), at most ``limit``
+    for position in order.tolist():
+        if limit <= 0 or (len(best) >= limit and best[0][0] > bounds[position] + EPSILON):
+            break  # every mandate further down scores below the limit-th best
+        brief = table.facts[position]
+        total, excluded = spec.total(facts, brief, today=today)
+        if excluded or total < min_score:
+            continue
+        entry = (total, -brief.id, brief)
+        if len(best) < limit:
+            heapq.heappush(best, entry)
+        elif entry[:2] > best[0][:2]:
+            heapq.heapreplace(best, entry)
+    winners = [brief.id for _total, _neg, brief in sorted(best, key=lambda e: (-e[0], -e[1]))]
+    mandates = Mandate.objects.in_bulk(winners)
+    return [
+        (mandates[m.id], spec.score(facts, m, today=today)) for m in mandate_facts_many(winners) if m.id in mandates
+    ]
 
-    def __init__(self, k):
-        self.k, self.heap, self.seen = k, [], set()
 
-    def offer(self, total, profile):
-        entry = (total, -profile.id, profile)
-        if len(self.heap) < self.k:
-            heapq.heappush(self.heap, entry)
-        elif entry[:2] > self.heap[0][:2]:
-            heapq.heapreplace(self.heap, entry)
-
-    @property
-    def full(self):
-        return len(self.heap) >= self.k
-
-    @property
-    def worst(self):
-        return self.heap[0][0]
-
-    @property
-    def worst_id(self):
-        return -self.heap[0][1]
-
-    def result(self):
-        return [(total, profile) for total, _neg, profile in sorted(self.heap, key=lambda e: (-e[0], e[1] * -1))]
+# --- The bound table -----------------------------------------------------------------------------------------------
 
 
-def _industry_tags(ids, facts):
-    """(tags giving the full industry points, tags giving the related-industry points)."""
+def _bound_items(brief):
+    """(full tags, points, second tags or None, second points) per part of ``spec.bound``; ``None`` second tags:
+    the second points come without any tag (the region's remote fallback)."""
+    b = spec.bound(brief)
+    items = []
+    for kind, ids, points in b.items:
+        if kind == "skill":
+            items.append(([tags.skill_tag(pk) for pk in ids], points, [], 0.0))
+        elif kind == "function":
+            items.append(([tags.function_tag(pk) for pk in ids], points, [], 0.0))
+        else:
+            items.append((*_industry_tags(ids, brief, points), b.related_industry_points))
+    if b.region:
+        chain, points, fallback = b.region
+        items.append(([tags.region_tag(r) for r in chain], points, None, fallback))
+    for lang, min_level, points in b.languages:
+        below = [tags.language_tag(lang, min_level - 1)] if min_level > 1 else []
+        items.append(([tags.language_tag(lang, min_level)], points, below, points * spec.ONE_LEVEL_BELOW))
+    return items, EPSILON + b.availability_weight + b.rate_weight
+
+
+def _industry_tags(ids, brief, points):
+    """(tags giving the full industry points, the points, tags giving the related-industry points)."""
     full, related = set(), set()
     for pk in ids:
-        section = facts.industry_sections.get(pk, pk)
+        section = brief.industry_sections.get(pk, pk)
         full.add(tags.industry_tag(pk))
         if section == pk:  # a whole section: any division in it counts fully
             full.add(tags.section_tag(pk))
         else:
             related.add(tags.section_tag(section))
-    return sorted(full), sorted(related)
+    return sorted(full), points, sorted(related)
 
 
-def _item_tags(kind, ids, facts):
-    if kind == "skill":
-        return [tags.skill_tag(pk) for pk in ids]
-    if kind == "function":
-        return [tags.function_tag(pk) for pk in ids]
-    full, related = _industry_tags(ids, facts)
-    return sorted(set(full) | set(related))
+@dataclass
+class BoundTable:
+    """The bounds of many mandates as arrays: entries (item, tag, second?) and items (mandate, points)."""
 
+    facts: list  # MandateFacts, in table order
+    ids: np.ndarray
+    base: np.ndarray  # per mandate: what the bound gives whatever the tags
+    entry_item: np.ndarray
+    entry_tag: np.ndarray
+    entry_second: np.ndarray
+    item_mandate: np.ndarray
+    item_points: np.ndarray
+    item_second_points: np.ndarray
+    item_second_free: np.ndarray  # the second points need no tag
 
-def matching_mandates_for(profile, *, min_score=0, limit=10, today=None) -> list[tuple[Mandate, spec.MatchScore]]:
-    """Open mandates this manager passes the hard filters of, best first (for the dashboard and alerts).
+    @classmethod
+    def build(cls, briefs):
+        briefs = sorted(briefs, key=lambda m: m.id)
+        base, entries, items = [], [], []
+        for position, brief in enumerate(briefs):
+            parts, rest = _bound_items(brief)
+            base.append(rest)
+            for full, points, second, second_points in parts:
+                item = len(items)
+                items.append((position, points, second_points, second is None))
+                entries += [(item, tag, False) for tag in full] + [(item, tag, True) for tag in second or ()]
+        item_columns = list(zip(*items, strict=True)) or [(), (), (), ()]
+        entry_columns = list(zip(*entries, strict=True)) or [(), (), ()]
+        return cls(
+            facts=briefs,
+            ids=np.array([m.id for m in briefs], dtype=np.int64),
+            base=np.array(base, dtype=np.float64),
+            entry_item=np.array(entry_columns[0], dtype=np.int64),
+            entry_tag=np.array(entry_columns[1], dtype=np.int64),
+            entry_second=np.array(entry_columns[2], dtype=bool),
+            item_mandate=np.array(item_columns[0], dtype=np.int64),
+            item_points=np.array(item_columns[1], dtype=np.float64),
+            item_second_points=np.array(item_columns[2], dtype=np.float64),
+            item_second_free=np.array(item_columns[3], dtype=bool),
+        )
 
-    Every open mandate gets an upper bound on this profile's total from the profile's tags (a few set lookups);
-    they are scored exactly in bound order until the ``limit``-th best total beats the next bound.
-    """
-    today = today or timezone.localdate()
-    (facts,) = profile_facts([profile])
-    profile_tags = frozenset(tags.encode(facts))
-    candidates = []
-    for mandate, prepared in _open_mandates.get():
-        ub = _profile_bound(profile_tags, prepared)
-        if ub >= min_score - EPSILON:
-            candidates.append((-ub, mandate.id, mandate))
-    candidates.sort(key=lambda item: (item[0], item[1]))
-    top = _TopK(max(limit, 0))
-    for neg_ub, _pk, mandate in candidates:
-        if not top.k or (top.full and top.worst > -neg_ub + EPSILON):
-            break  # every mandate further down scores below the limit-th best
-        total, excluded = spec.total(facts, mandate, today=today)
-        if not excluded and total >= min_score:
-            top.offer(total, mandate)
-    top_ids = [m.id for _total, m in top.result()]
-    mandates = Mandate.objects.in_bulk(top_ids)
-    return [
-        (mandates[m.id], spec.score(facts, m, today=today)) for m in mandate_facts_many(top_ids) if m.id in mandates
-    ]
-
-
-def _prepare_bound(facts):
-    """A mandate's ``spec.bound`` as tag sets, for ``_profile_bound`` (the same bound as the SQL one)."""
-    b = spec.bound(facts)
-    items = []
-    for kind, ids, points in b.items:
-        if kind == "industry":
-            full, related = _industry_tags(ids, facts)
-            items.append((frozenset(full), points, frozenset(related), b.related_industry_points))
-        else:
-            items.append((frozenset(_item_tags(kind, ids, facts)), points, frozenset(), 0.0))
-    if b.region:
-        chain, points, fallback = b.region
-        items.append((frozenset(tags.region_tag(r) for r in chain), points, None, fallback))
-    for lang, min_level, points in b.languages:
-        below = frozenset([tags.language_tag(lang, min_level - 1)]) if min_level > 1 else frozenset()
-        items.append((frozenset([tags.language_tag(lang, min_level)]), points, below, points * spec.ONE_LEVEL_BELOW))
-    return items, EPSILON + b.availability_weight + b.rate_weight
-
-
-def _profile_bound(tags, prepared):
-    """Upper bound on the total of the profile with these tags: each part at the most it can give."""
-    items, ub = prepared
-    for full, points, second, second_points in items:
-        if not full.isdisjoint(tags):
-            ub += points
-        elif second is None or not second.isdisjoint(tags):  # None: a fallback given without any tag (region)
-            ub += second_points
-    return ub
+    def bounds(self, profile_tags):
+        """Upper bound of every mandate's total for a profile with these tags: each part at the most it can give."""
+        hit = np.isin(self.entry_tag, np.asarray(profile_tags, dtype=np.int64))
+        full = np.zeros(len(self.item_points), dtype=bool)
+        full[self.entry_item[hit & ~self.entry_second]] = True
+        second = self.item_second_free.copy()
+        second[self.entry_item[hit & self.entry_second]] = True
+        points = np.where(full, self.item_points, np.where(second, self.item_second_points, 0.0))
+        return self.base + np.bincount(self.item_mandate, weights=points, minlength=len(self.ids))
 
 
 class _OpenMandates:
-    """Facts of all open mandates (without names), kept per process and database between re-matches.
+    """Facts and bound table of all open mandates (without names), per process and database.
 
-    Re-matching an edited profile scores it against every open mandate; rebuilding their facts (some thousand
-    relation rows) cost more than scoring. On PostgreSQL one query fingerprints every row the facts are built
-    from — each tuple version's (xmin, ctid), which changes with every insert, update and delete, even within
-    one transaction — and the cached facts are reused while it is unchanged. On SQLite they are rebuilt.
+    Rebuilding the facts of thousands of mandates costs far more than re-matching; the change log names the
+    mandates written since the last look, and only those are re-read.
     """
-
-    TABLES = (
-        Mandate._meta.db_table,
-        Mandate.required_skills.through._meta.db_table,
-        Mandate.nice_skills.through._meta.db_table,
-        Mandate.industries.through._meta.db_table,
-        MandateLanguage._meta.db_table,
-    )
 
     def __init__(self):
         self.entries = {}
 
-    def _fingerprint(self):
-        parts = " UNION ALL ".join(
-            f"SELECT xmin::text || ctid::text AS v FROM {table}"  # noqa: S608  (table names from model metadata)
-            for table in self.TABLES
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*), coalesce(sum(hashtext(v)), 0) FROM ({parts}) AS rows")  # noqa: S608
-            return tuple(cursor.fetchone())
-
     @staticmethod
-    def build():
-        return [(m, _prepare_bound(m)) for m in mandate_facts_many(Mandate.objects.open().order_by(), names=False)]
+    def _read(ids=None):
+        mandates = Mandate.objects.open().order_by()
+        if ids is not None:
+            mandates = mandates.filter(id__in=ids)
+        return {m.id: m for m in mandate_facts_many(mandates, names=False)}
 
-    def get(self):
-        """[(MandateFacts, prepared bound)] of every open mandate."""
-        if connection.vendor != "postgresql":
-            return self.build()
+    def get(self) -> BoundTable:
         key = connection.settings_dict["NAME"]
-        fingerprint = (self._fingerprint(), _reference.loaded_at)
         cached = self.entries.get(key)
-        if cached is None or cached[0] != fingerprint:
-            facts = self.build()
-            # The reference data may have been reloaded while building: key by the state after it.
-            self.entries[key] = cached = ((fingerprint[0], _reference.loaded_at), facts)
-        return cached[1]
+        log = changes._Log.since(cached["horizon"] if cached else 2**62)
+        if cached is None or log.last_id < cached["last_id"] or cached["reference"] != _reference.loaded_at:
+            if log.mine:  # our own uncommitted rows would be in it: use it once, keep nothing
+                return BoundTable.build(self._read().values())
+            horizon, last_id = changes.log_position()
+            facts = self._read()
+            cached = self.entries[key] = {
+                "horizon": horizon,
+                "last_id": last_id,
+                "facts": facts,
+                "table": BoundTable.build(facts.values()),
+                "reference": _reference.loaded_at,
+            }
+            log = changes._Log.since(horizon)
+        if not log.mandate_ids:
+            if not log.mine:
+                cached.update(horizon=log.horizon, last_id=log.last_id)
+            return cached["table"]
+        facts = {pk: m for pk, m in cached["facts"].items() if pk not in log.mandate_ids}
+        facts.update(self._read(log.mandate_ids))
+        table = BoundTable.build(facts.values())
+        if not log.mine:
+            cached.update(horizon=log.horizon, last_id=log.last_id, facts=facts, table=table)
+        return table
 
 
 _open_mandates = _OpenMandates()

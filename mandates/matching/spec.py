@@ -255,7 +255,7 @@ def _industry(p, m, today):
     return True, best, False, best_id
 
 
-def _language_fraction(level, min_level):
+def language_fraction(level, min_level):
     if level >= min_level:
         return 1.0
     # One level short is half a fit; not speaking the language at all is none, even when A1 is asked for.
@@ -265,7 +265,7 @@ def _language_fraction(level, min_level):
 def _languages(p, m, today):
     if not m.languages:
         return False, 0.0, False, None
-    fractions = [_language_fraction(p.languages.get(lang, 0), min_level) for lang, min_level, _req in m.languages]
+    fractions = [language_fraction(p.languages.get(lang, 0), min_level) for lang, min_level, _req in m.languages]
     failed = tuple(
         lang for lang, min_level, required in m.languages if required and p.languages.get(lang, 0) < min_level
     )
@@ -295,7 +295,7 @@ def availability_delay(p: ProfileFacts, m: MandateFacts, today: date) -> int:
 
 
 def availability_fraction(delay: int, flex: int) -> float:
-    """Non-increasing in ``delay``: ``search.rank`` relies on that to bound scores by date buckets."""
+    """Non-increasing in ``delay`` (a later start never scores better)."""
     if delay <= 0:
         return 1.0
     if delay <= flex:
@@ -312,7 +312,7 @@ def _availability(p, m, today):
 
 
 def rate_fraction(rate: int | None, budget: int, tolerance_pct: int) -> float:
-    """Non-increasing in ``rate`` (unknown counts as 0.5): ``search.rank`` bounds scores by rate buckets."""
+    """Non-increasing in ``rate`` (unknown counts as 0.5)."""
     if rate is None:
         return 0.5
     over = (rate - budget) * 100 / budget if budget else 0.0
@@ -338,12 +338,28 @@ CRITERIA = (
     ("availability", _availability),
     ("rate", _rate),
 )
+CRITERIA_BY_KEY = dict(CRITERIA)
 
 
 def _evaluate(profile, mandate, today):
     results = [(key, *fn(profile, mandate, today)) for key, fn in CRITERIA]
     weight_sum = sum(mandate.weights.get(key, 0) for key, counted, *_rest in results if counted)
     return results, weight_sum
+
+
+def criterion_points(weight, fraction, weight_sum):
+    """A counted criterion's points: the one formula (``total``, ``score`` and the columnar ranking use it)."""
+    return 100 * weight * fraction / weight_sum
+
+
+def counted_criteria(mandate: MandateFacts, today: date) -> list[str]:
+    """The criteria this mandate counts, in the order totals add them (it depends on the mandate alone)."""
+    return [key for key, fn in CRITERIA if fn(ProfileFacts(id=0), mandate, today)[0]]
+
+
+def criterion_fraction(key, profile: ProfileFacts, mandate: MandateFacts, today: date | None = None) -> float:
+    """One criterion's fraction, for ranking code that scores each distinct value once."""
+    return CRITERIA_BY_KEY[key](profile, mandate, today or date.today())[1]
 
 
 def total(profile: ProfileFacts, mandate: MandateFacts, *, today: date) -> tuple[float, bool]:
@@ -355,7 +371,7 @@ def total(profile: ProfileFacts, mandate: MandateFacts, *, today: date) -> tuple
     excluded = False
     for key, counted, fraction, hard_fail, _detail in results:
         if counted:
-            points += 100 * mandate.weights.get(key, 0) * fraction / weight_sum
+            points += criterion_points(mandate.weights.get(key, 0), fraction, weight_sum)
         excluded = excluded or hard_fail
     return points, excluded
 
@@ -368,7 +384,7 @@ def score(profile: ProfileFacts, mandate: MandateFacts, *, today: date | None = 
     for key, counted, fraction, hard_fail, detail in results:
         weight = mandate.weights.get(key, 0) if counted else 0
         share = 100 * weight / weight_sum if (counted and weight_sum) else 0.0
-        points = 100 * weight * fraction / weight_sum if (counted and weight_sum) else 0.0  # exactly as ``total``
+        points = criterion_points(weight, fraction, weight_sum) if (counted and weight_sum) else 0.0  # as ``total``
         points_sum += points
         sentence = SENTENCES[key](profile, mandate, counted, fraction, detail, today)
         criteria.append(
@@ -392,7 +408,7 @@ def score(profile: ProfileFacts, mandate: MandateFacts, *, today: date | None = 
 
 @dataclass(frozen=True)
 class Bound:
-    """What each part of ``total`` can be worth, for ``search.rank`` to bound many profiles at once.
+    """What each part of ``total`` can be worth at most, for ``reverse`` to bound many mandates at once.
 
     ``items``: (kind, ids, points) for each must-have or nice skill, the function and the industries: a profile
     having none of ``ids`` earns nothing from the item (industries: ``related_points`` for a related one).

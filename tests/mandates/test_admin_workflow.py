@@ -152,6 +152,17 @@ def test_adding_from_the_ranking_snapshots_the_score(staff_client, staff, mandat
     assert candidacy.stage_changes.get().by == staff
 
 
+def test_adding_from_the_ranking_keeps_the_score_the_ranking_showed(staff_client, staff, mandate, skills):
+    profile = fitting_manager(skills)
+    page = staff_client.get(url("mandates_mandate_ranking", mandate.pk))
+    shown = next(row["score"] for row in page.context["rows"] if row["profile"] == profile)
+    profile.skills.clear()  # the profile changes between the ranking and the click: the shown score is kept
+    staff_client.post(url("mandates_mandate_add_candidate", mandate.pk), {"manager": profile.pk})
+    candidacy = Candidacy.objects.get(mandate=mandate, manager=profile)
+    assert candidacy.score_percent == shown.percent
+    assert candidacy.score_detail["matched_skill_ids"]
+
+
 def shortlist_of(mandate, staff, profiles):
     return [services.candidacy_add(mandate=mandate, manager=p, by=staff) for p in profiles]
 

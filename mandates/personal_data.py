@@ -15,6 +15,7 @@ from .models import (
     ClientCompany,
     ClientContact,
     ConsentRequest,
+    IndexChange,
     Mandate,
     MandateLanguage,
     MandateStatusChange,
@@ -36,6 +37,11 @@ privacy.not_personal(
     "account goes) and the client's contacts (each link goes with the contact)",
 )
 privacy.not_personal(MandateLanguage, reason="a language requirement of a mandate")
+privacy.not_personal(
+    IndexChange,
+    reason="which index or mandate row id was written when, nothing of its content; deleted after a day "
+    "(mandates.matching.jobs.prune_index_changes)",
+)
 privacy.not_personal(
     AnalyticsSnapshot,
     reason="provider-wide figures of one day (counts, medians, shares): aggregates, no row is about a person",

@@ -114,7 +114,7 @@ def _load(where="active", params=()):
         )
         rows = cursor.fetchall()
     text = ",".join(row[2] for row in rows if row[1])
-    flat = np.array(text.split(","), dtype=np.int32) if text else np.zeros(0, dtype=np.int32)
+    flat = np.fromstring(text, dtype=np.int32, sep=",") if text else np.zeros(0, dtype=np.int32)
     return Block.from_columns(
         ids=[row[0] for row in rows],
         lengths=[row[1] or 0 for row in rows],

@@ -215,20 +215,14 @@ class _Scorer:
         brief, today = self.brief, self.today
         values, value_code = self.block.coded("availability")
         days = range(int(self.block.days_per_week.max(initial=0)) + 1)
-        fractions, late = [], []
-        for value in values:
-            available = date.fromordinal(value) if value != NO_DATE else None
-            fractions += [
-                spec.criterion_fraction(
-                    "availability", ProfileFacts(id=0, available_from=available, days_per_week=d), brief, today
-                )
-                for d in days
-            ]
-            late.append(spec.availability_delay(ProfileFacts(id=0, available_from=available), brief, today))
-        points = self.table("availability", fractions)[value_code * len(days) + self.block.days_per_week]
+        delays = [spec.delay_from(date.fromordinal(v) if v != NO_DATE else None, brief, today) for v in values]
+        by_delay = np.array([spec.availability_fraction(delay, brief.start_flex_days) for delay in delays])
+        # [value code][days per week]: the specification's functions on whole columns (same operations per value).
+        fractions = np.stack([spec.part_time(by_delay, d, brief) for d in days], axis=1)
+        points = self.points("availability", fractions).ravel()[value_code * len(days) + self.block.days_per_week]
         failed = None
         if brief.require_availability:
-            failed = np.array([delay > brief.start_flex_days for delay in late], dtype=bool)[value_code]
+            failed = (np.array(delays) > brief.start_flex_days)[value_code]
         return points, failed
 
     def rate(self):

@@ -29,7 +29,7 @@ def matching_mandates_for(profile, *, min_score=0, limit=10, today=None) -> list
     today = today or timezone.localdate()
     (facts,) = profile_facts([profile])
     table = _open_mandates.get()
-    bounds = table.bounds(tags.encode(facts))
+    bounds = table.bounds(tags.encode(facts), facts.available_from, today)
     candidates = np.flatnonzero(bounds >= min_score - EPSILON)
     order = candidates[np.lexsort((table.ids[candidates], -bounds[candidates]))]
     best = []  # min-heap of (total, -id, MandateFacts), at most ``limit``
@@ -56,23 +56,26 @@ def matching_mandates_for(profile, *, min_score=0, limit=10, today=None) -> list
 
 
 def _bound_items(brief):
-    """(full tags, points, second tags or None, second points) per part of ``spec.bound``; ``None`` second tags:
-    the second points come without any tag (the region's remote fallback)."""
+    """(full tags, points, second tags or None, second points, needed) per part of ``spec.bound``; ``None`` second
+    tags: the second points come without any tag (the region's remote fallback); ``needed``: a hard filter, a
+    profile without any of the full tags is excluded."""
     b = spec.bound(brief)
     items = []
     for kind, ids, points in b.items:
         if kind == "skill":
-            items.append(([tags.skill_tag(pk) for pk in ids], points, [], 0.0))
+            items.append(([tags.skill_tag(pk) for pk in ids], points, [], 0.0, False))
         elif kind == "function":
-            items.append(([tags.function_tag(pk) for pk in ids], points, [], 0.0))
+            items.append(([tags.function_tag(pk) for pk in ids], points, [], 0.0, False))
         else:
-            items.append((*_industry_tags(ids, brief, points), b.related_industry_points))
+            items.append((*_industry_tags(ids, brief, points), b.related_industry_points, False))
     if b.region:
         chain, points, fallback = b.region
-        items.append(([tags.region_tag(r) for r in chain], points, None, fallback))
+        items.append(([tags.region_tag(r) for r in chain], points, None, fallback, brief.require_region))
+    required = {lang for lang, _level, req in brief.languages if req and brief.require_languages}
     for lang, min_level, points in b.languages:
         below = [tags.language_tag(lang, min_level - 1)] if min_level > 1 else []
-        items.append(([tags.language_tag(lang, min_level)], points, below, points * spec.ONE_LEVEL_BELOW))
+        full = [tags.language_tag(lang, min_level)]
+        items.append((full, points, below, points * spec.ONE_LEVEL_BELOW, lang in required))
     return items, EPSILON + b.availability_weight + b.rate_weight
 
 
@@ -103,6 +106,9 @@ class BoundTable:
     item_points: np.ndarray
     item_second_points: np.ndarray
     item_second_free: np.ndarray  # the second points need no tag
+    item_needed: np.ndarray  # a hard filter: without a full tag the profile is excluded
+    start: np.ndarray  # ordinal of the start date, 0: today
+    late_allowed: np.ndarray  # flexibility in days where availability is a hard filter, else a huge number
 
     @classmethod
     def build(cls, briefs):
@@ -111,11 +117,11 @@ class BoundTable:
         for position, brief in enumerate(briefs):
             parts, rest = _bound_items(brief)
             base.append(rest)
-            for full, points, second, second_points in parts:
+            for full, points, second, second_points, needed in parts:
                 item = len(items)
-                items.append((position, points, second_points, second is None))
+                items.append((position, points, second_points, second is None, needed))
                 entries += [(item, tag, False) for tag in full] + [(item, tag, True) for tag in second or ()]
-        item_columns = list(zip(*items, strict=True)) or [(), (), (), ()]
+        item_columns = list(zip(*items, strict=True)) or [(), (), (), (), ()]
         entry_columns = list(zip(*entries, strict=True)) or [(), (), ()]
         return cls(
             facts=briefs,
@@ -128,17 +134,27 @@ class BoundTable:
             item_points=np.array(item_columns[1], dtype=np.float64),
             item_second_points=np.array(item_columns[2], dtype=np.float64),
             item_second_free=np.array(item_columns[3], dtype=bool),
+            item_needed=np.array(item_columns[4], dtype=bool),
+            start=np.array([m.start_date.toordinal() if m.start_date else 0 for m in briefs], dtype=np.int64),
+            late_allowed=np.array([m.start_flex_days if m.require_availability else 10**9 for m in briefs]),
         )
 
-    def bounds(self, profile_tags):
-        """Upper bound of every mandate's total for a profile with these tags: each part at the most it can give."""
+    def bounds(self, profile_tags, available_from, today):
+        """Upper bound of every mandate's total for a profile with these tags (each part at the most it can give);
+        -1 where a hard filter excludes the profile (``spec``'s rules: required languages, region, start)."""
         hit = np.isin(self.entry_tag, np.asarray(profile_tags, dtype=np.int64))
         full = np.zeros(len(self.item_points), dtype=bool)
         full[self.entry_item[hit & ~self.entry_second]] = True
         second = self.item_second_free.copy()
         second[self.entry_item[hit & self.entry_second]] = True
         points = np.where(full, self.item_points, np.where(second, self.item_second_points, 0.0))
-        return self.base + np.bincount(self.item_mandate, weights=points, minlength=len(self.ids))
+        bounds = self.base + np.bincount(self.item_mandate, weights=points, minlength=len(self.ids))
+        missing = np.bincount(
+            self.item_mandate, weights=(self.item_needed & ~full).astype(np.float64), minlength=len(self.ids)
+        )
+        free = max(available_from or today, today).toordinal()
+        late = free - np.where(self.start == 0, today.toordinal(), self.start) > self.late_allowed
+        return np.where((missing > 0) | late, -1.0, bounds)
 
 
 class _OpenMandates:

@@ -289,9 +289,20 @@ def _region(p, m, today):
 
 def availability_delay(p: ProfileFacts, m: MandateFacts, today: date) -> int:
     """Days between the mandate's start and the earliest day the manager can start (negative: earlier)."""
+    return delay_from(p.available_from, m, today)
+
+
+def delay_from(available_from: date | None, m: MandateFacts, today: date) -> int:
     start = m.start_date or today
-    free = max(p.available_from or today, today)
+    free = max(available_from or today, today)
     return (free - start).days
+
+
+def part_time(fraction: float, days_per_week: int, m: MandateFacts) -> float:
+    """Availability for fewer days a week than the mandate needs counts proportionally less."""
+    if days_per_week < m.days_per_week:
+        return fraction * (days_per_week / m.days_per_week)
+    return fraction
 
 
 def availability_fraction(delay: int, flex: int) -> float:
@@ -305,9 +316,7 @@ def availability_fraction(delay: int, flex: int) -> float:
 
 def _availability(p, m, today):
     delay = availability_delay(p, m, today)
-    fraction = availability_fraction(delay, m.start_flex_days)
-    if p.days_per_week < m.days_per_week:
-        fraction *= p.days_per_week / m.days_per_week
+    fraction = part_time(availability_fraction(delay, m.start_flex_days), p.days_per_week, m)
     return True, fraction, bool(m.require_availability and delay > m.start_flex_days), delay
 
 

@@ -80,10 +80,6 @@ def sql(statement, params=None):
     return None
 
 
-def has_intarray():
-    return bool(sql("SELECT 1 FROM pg_extension WHERE extname = 'intarray'"))
-
-
 def skewed(rng, values):
     return values[int(len(values) * rng.random() ** SKEW)]
 
@@ -200,7 +196,6 @@ def generate(n, ref):
 
 def build_index_in_sql():
     """The same rows ``index.reindex_profiles`` writes, built set-wise (checked on a sample afterwards)."""
-    sql("DROP INDEX IF EXISTS candidateindex_tags_gin")
     sql("DROP INDEX IF EXISTS candidateindex_search_gin")
     sql("TRUNCATE mandates_candidateindex")
     sql(
@@ -229,11 +224,6 @@ def build_index_in_sql():
             ) all_tags GROUP BY pid
         ) t ON t.pid = p.id
         """  # noqa: S608
-    )
-    opclass = "gin__int_ops" if has_intarray() else ""
-    sql(
-        f"CREATE INDEX candidateindex_tags_gin ON mandates_candidateindex USING gin (tags {opclass}) "
-        "WITH (fastupdate = off) WHERE active"  # as migration 0005 leaves it
     )
     sql("CREATE INDEX candidateindex_search_gin ON mandates_candidateindex USING gin (search)")
     sql("TRUNCATE mandates_indexchange")  # a fresh copy loads everything; the log matters from here on

@@ -599,9 +599,9 @@ class CandidateIndex(models.Model):
     """One row per manager with everything matching needs, so ranking reads one table and no joins.
 
     ``tags`` encodes skills, functions, industries, sections, accepted regions and "speaks language L at level ≥ n"
-    in one integer space (``mandates/matching/index.py``); on PostgreSQL a GIN index over it answers the hard filters and
-    the candidate pre-selection. Rows are derived data: ``mandates/matching/index.py`` rebuilds them, and a row marked
-    ``stale`` is rebuilt before the next ranking or pool search reads it.
+    in one integer space (``mandates/matching/tags.py``); each process ranks from a columnar copy of these rows
+    (``mandates/matching/columns.py``). Rows are derived data: ``mandates/matching/index.py`` rebuilds them, and a
+    row marked ``stale`` is rebuilt before the next ranking or pool search reads it.
     """
 
     profile = models.OneToOneField(

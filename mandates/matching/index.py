@@ -1,8 +1,9 @@
 """Keeping one ``CandidateIndex`` row per manager up to date.
 
-The row is derived data: everything ``ranking.rank`` needs to score a manager, in one table without joins. Its
-``tags`` put every categorical fact into one integer space so a single GIN index answers "has skill X", "accepts a
-region containing Bayern" and "speaks German at C1 or better" alike.
+The row is derived data: everything ranking needs to score a manager, in one table without joins (``tags`` put
+every categorical fact into one integer space, ``tags.py``), plus the German full text for the pool search. Every
+write to it is logged by a trigger (``IndexChange``), which keeps the processes' columnar copies exact
+(``changes.py``).
 
 How rows stay fresh (decided once, here):
 - ``reindex_profile`` runs synchronously on ``managers.signals.profile_changed`` (sent after commit by every

@@ -195,9 +195,15 @@ class _OpenMandates:
             if not log.mine:
                 cached.update(horizon=log.horizon, last_id=log.last_id)
             return cached["table"]
-        facts = {pk: m for pk, m in cached["facts"].items() if pk not in log.mandate_ids}
-        facts.update(self._read(log.mandate_ids))
-        table = BoundTable.build(facts.values())
+        fresh = self._read(log.mandate_ids)
+        old = cached["facts"]
+        if all(fresh.get(pk) == old.get(pk) for pk in log.mandate_ids):  # e.g. only its status or matched_at
+            table = cached["table"]
+            facts = old
+        else:
+            facts = {pk: m for pk, m in old.items() if pk not in log.mandate_ids}
+            facts.update(fresh)
+            table = BoundTable.build(facts.values())
         if not log.mine:
             cached.update(horizon=log.horizon, last_id=log.last_id, facts=facts, table=table)
         return table

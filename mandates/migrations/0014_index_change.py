@@ -55,6 +55,20 @@ def create_triggers(apps, schema_editor):
         schema_editor.execute(statement)
 
 
+def drop_tags_gin(apps, schema_editor):
+    """Ranking reads the in-process columnar copy now; the GIN over the tags only slowed every index write."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS candidateindex_tags_gin")
+
+
+def create_tags_gin(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "CREATE INDEX candidateindex_tags_gin ON mandates_candidateindex USING gin (tags) "
+            "WITH (fastupdate = off) WHERE active"
+        )
+
+
 def drop_triggers(apps, schema_editor):
     postgres = schema_editor.connection.vendor == "postgresql"
     for table, _kind, _column in LOGGED:
@@ -88,4 +102,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(create_triggers, drop_triggers),
+        migrations.RunPython(drop_tags_gin, create_tags_gin),
     ]

@@ -1,16 +1,18 @@
 """Keeping CandidateIndex rows fresh: the signal from managers, model writes, bulk rebuilds."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from managers.models import CEFR, Language, LanguageSkill, ManagerProfile, Skill
 from managers.signals import profile_changed
 from mandates.matching import ProfileFacts, facts, index, tags
-from mandates.models import CandidateIndex
+from mandates.matching.jobs import prune_index_changes
+from mandates.models import CandidateIndex, IndexChange
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +113,16 @@ def test_reindex_candidates_indexes_profiles_created_behind_the_orm():
     assert tags.skill_tag(Skill.objects.get(slug="hgb-ifrs").id) in row.tags
     if connection.vendor == "postgresql":
         assert row.search is not None
+
+
+def test_every_write_to_what_matching_reads_is_logged_and_old_log_rows_are_pruned():
+    manager = factories.manager()
+    mandate = factories.mandate(skills=["hgb-ifrs"])
+    index.reindex_stale()
+    IndexChange.objects.all().delete()
+    manager.skills.add(Skill.objects.get(slug="hgb-ifrs"))  # marks the index row stale: an UPDATE
+    mandate.nice_skills.add(Skill.objects.get(slug="hgb-ifrs"))
+    assert set(IndexChange.objects.values_list("kind", "object_id")) == {("p", manager.pk), ("m", mandate.pk)}
+    IndexChange.objects.filter(kind="p").update(at=timezone.now() - timedelta(days=2))
+    assert prune_index_changes() >= 1
+    assert set(IndexChange.objects.values_list("kind", flat=True)) == {"m"}

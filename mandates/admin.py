@@ -37,6 +37,7 @@ from .models import (
     ClientCompany,
     ClientContact,
     ConsentRequest,
+    IndexChange,
     Mandate,
     MandateLanguage,
     MandateStatusChange,
@@ -803,6 +804,26 @@ class CandidateIndexAdmin(admin.ModelAdmin):
         "tags",
         "indexed_at",
     ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IndexChange)
+class IndexChangeAdmin(admin.ModelAdmin):
+    """The change log of what matching reads, written by database triggers (``mandates/matching/changes.py``):
+    visible for diagnosis ("did this edit reach the rankings?"), never edited; pruned after a day."""
+
+    list_display = ["id", "kind", "object_id", "txid", "at"]
+    list_filter = ["kind"]
+    fields = ["kind", "object_id", "txid", "at"]
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -169,7 +169,7 @@ def test_pool_search_finds_text_in_headline_summary_and_history():
     assert list(pool.pool_search(text="Werkzeugmaschinen")) == [historian]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_per_process_copies_follow_committed_changes_and_forget_rolled_back_ones():
     """Outside a writing transaction the copies are kept between calls (as in a server process); the change log
     brings them up to date, and what a rolled-back transaction wrote never stays in them."""

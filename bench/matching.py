@@ -43,6 +43,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import numpy as np  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -377,7 +378,10 @@ def main():
     log(f"\n{n:,} managers ({active:,} active), {Mandate.objects.open().count():,} open mandates")
     t0 = time.perf_counter()
     view = changes.profiles()  # what a server process does once: load the columnar copy
-    log(f"columnar copy loaded in {time.perf_counter() - t0:.1f} s")
+    ranking.top(view, facts.mandate_facts(mandates[0]), 20, timezone.localdate())  # posting lists built on first use
+    size = sum(a.nbytes for b, _alive in view.blocks() for a in vars(b).values() if isinstance(a, np.ndarray))
+    size += sum(p.nbytes for b, _alive in view.blocks() for p in b.postings.values())
+    log(f"columnar copy loaded in {time.perf_counter() - t0:.1f} s, {size / 2**20:.0f} MB of arrays")
     today = timezone.localdate()
 
     typical = mandates[: args.sample_mandates]

@@ -11,9 +11,9 @@ Before every use, ``_Log.since`` reads the log rows newer than the copy in one q
 
 **Consistency guarantee.** A ranking reflects every change committed before it started (as of its first query),
 and — inside a transaction that wrote — that transaction's own uncommitted changes too; it is never older. How:
-on PostgreSQL a log row carries its writer's transaction id, and the copy remembers the oldest transaction still
-running when it last looked (``pg_snapshot_xmin``); the next look re-reads every row from that transaction on, so a
-transaction that commits late is never skipped (re-applying a row is harmless). On SQLite, writers are serialised,
+on PostgreSQL a log row carries its writer's transaction id, and the copy remembers the snapshot of its last look
+(the transactions still running then, and the next id); the next look reads the rows of exactly those
+transactions and of later ones, so a transaction that commits late is never skipped. On SQLite, writers are serialised,
 so log ids commit in order and "ids above the last one seen" suffices. What a transaction reads of its own
 uncommitted writes is used for that ranking only and never stored in the shared copy, so a rollback leaves the
 copy exact. A log that shrank (tables flushed by tests) or a copy idle longer than half the retention of the log
@@ -43,7 +43,7 @@ INDEX = CandidateIndex._meta.db_table
 class Changes:
     """What the log says happened since a copy last looked."""
 
-    horizon: int  # where the next look starts
+    horizon: object  # where the next look starts (``_Log.since``)
     last_id: int  # the highest log id (a log that shrank below a copy's was flushed)
     mine: bool  # this transaction wrote: what it reads must not be stored in a shared copy
     profile_ids: set = field(default_factory=set)
@@ -55,21 +55,28 @@ class _Log:
 
     @staticmethod
     def since(horizon):
+        """The log rows a copy that last looked at ``horizon`` has not seen (None: a copy about to be loaded)."""
         if connection.vendor == "postgresql":
-            return _Log._since_postgres(horizon)
-        return _Log._since_sqlite(horizon)
+            return _Log._since_postgres(horizon or NOTHING)
+        return _Log._since_sqlite(2**62 if horizon is None else horizon)
 
     @staticmethod
     def _since_postgres(horizon):
+        """Rows of transactions that were still running at the last look (its snapshot's ``xip``) or started after
+        it (``xid >= xmax``): exactly those the last look could not see. The new horizon is this statement's own
+        snapshot. (Long transactions elsewhere in the cluster cost nothing: their ids write no rows here.)"""
+        xmax, running = horizon
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, txid_current_if_assigned(), "  # noqa: S608
-                f"(SELECT coalesce(max(id), 0) FROM {LOG}), "
-                f"ARRAY(SELECT DISTINCT kind || object_id FROM {LOG} WHERE txid >= %s)",
-                [horizon],
+                "SELECT pg_snapshot_xmax(s)::text::bigint, "  # noqa: S608
+                "ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) x), txid_current_if_assigned(), "
+                f"(SELECT coalesce(max(id), 0) FROM {LOG}), "  # noqa: S608
+                f"ARRAY(SELECT DISTINCT kind || object_id FROM {LOG} WHERE txid >= %s OR txid = ANY(%s)) "
+                "FROM pg_current_snapshot() s",
+                [xmax, list(running)],
             )
-            new_horizon, mine, last_id, keys = cursor.fetchone()
-        return _changes(new_horizon, last_id, mine is not None, keys)
+            new_xmax, new_running, mine, last_id, keys = cursor.fetchone()
+        return _changes((new_xmax, tuple(new_running)), last_id, mine is not None, keys)
 
     @staticmethod
     def _since_sqlite(horizon):
@@ -82,6 +89,9 @@ class _Log:
         return _changes(last_id, last_id, connection.in_atomic_block, keys)
 
 
+NOTHING = (2**62, ())  # a horizon past every transaction: no rows
+
+
 def _changes(horizon, last_id, mine, keys):
     changes = Changes(horizon=horizon, last_id=last_id, mine=mine)
     for key in keys:
@@ -91,7 +101,7 @@ def _changes(horizon, last_id, mine, keys):
 
 def log_position():
     """(horizon, last id) to record with a copy loaded right after this call: it then misses nothing."""
-    changes = _Log.since(2**62)
+    changes = _Log.since(None)
     return changes.horizon, changes.last_id
 
 
@@ -197,7 +207,7 @@ def profiles() -> View:
     """The active index rows as of now (see the module docstring for the guarantee), as columnar blocks."""
     key = connection.settings_dict["NAME"]
     copy = _profile_copies.get(key)
-    changes = _Log.since(copy.horizon if copy else 2**62)
+    changes = _Log.since(copy.horizon if copy else None)
     if copy is None or copy.outdated(changes):
         if changes.mine:  # our own uncommitted rows would be in it: use it once, keep nothing
             return View(_load(), None, Block.from_rows([]))

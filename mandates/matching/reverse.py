@@ -177,7 +177,7 @@ class _OpenMandates:
     def get(self) -> BoundTable:
         key = connection.settings_dict["NAME"]
         cached = self.entries.get(key)
-        log = changes._Log.since(cached["horizon"] if cached else 2**62)
+        log = changes._Log.since(cached["horizon"] if cached else None)
         if cached is None or log.last_id < cached["last_id"] or cached["reference"] != _reference.loaded_at:
             if log.mine:  # our own uncommitted rows would be in it: use it once, keep nothing
                 return BoundTable.build(self._read().values())

@@ -136,7 +136,7 @@ def make_mandate(w, data):
 
 def split_view(changed_ids):
     """What ``changes.profiles`` gives a process whose copy was loaded before these rows changed."""
-    copy = changes._ProfileCopy(changes._load(), horizon=0, last_id=0)
+    copy = changes._ProfileCopy(changes._load(), horizon=None, last_id=0)
     view, _ids, _alive = copy.view_with(set(changed_ids))
     return view
 

@@ -396,12 +396,12 @@ def header():
     log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 
 
-def measure_pages(servers, pages, seconds):
+def measure_pages(servers, pages, seconds, connections=(1, 4)):
     """Each page alone at 1 and 4 connections, after a short warm-up; the 4-connection rps is its saturation."""
     results = {}
     for page in pages:
         wrk(servers.base, [page], connections=2, seconds=max(1, seconds / 5))  # warm caches and connections
-        results[page.name] = {c: wrk(servers.base, [page], connections=c, seconds=seconds) for c in (1, 4)}
+        results[page.name] = {c: wrk(servers.base, [page], connections=c, seconds=seconds) for c in connections}
     return results
 
 

@@ -15,6 +15,7 @@ from django.db import connection
 
 from managers.models import Language
 from tests import factories
+from tests.integration import conftest as infra
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,13 +34,6 @@ def postgres(settings):
     return db, env
 
 
-def url(db, name):
-    auth = db.get("USER") or "postgres"
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
-    return f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
-
-
 def run(command, env):
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, f"{command[:3]} failed:\n{result.stdout}\n{result.stderr}"
@@ -47,7 +41,7 @@ def run(command, env):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_dump_restores_into_a_fresh_database_that_passes_the_apps_checks(postgres, tmp_path):
+def test_a_dump_restores_into_a_fresh_database_that_passes_the_apps_checks(postgres, settings, tmp_path):
     db, env = postgres
     profile = factories.manager("restored.manager@example.com", first_name="Rita", last_name="Restore")
     mandate = factories.mandate(title="Interim-CFO für die Wiederherstellung")
@@ -58,11 +52,11 @@ def test_a_dump_restores_into_a_fresh_database_that_passes_the_apps_checks(postg
     run(["createdb", restored], env)
     try:
         run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={restored}", str(dump)], env)
-        app_env = {**env, "DATABASE_URL": url(db, restored), "REDIS_URL": "", "DEBUG": "true"}
+        app_env = {**env, "DATABASE_URL": infra.test_database_url(settings, restored), "REDIS_URL": "", "DEBUG": "true"}
         run([sys.executable, "manage.py", "check", "--database", "default"], app_env)
         run([sys.executable, "manage.py", "migrate", "--check"], app_env)
 
-        with psycopg2.connect(url(db, restored)) as conn, conn.cursor() as cursor:
+        with psycopg2.connect(infra.test_database_url(settings, restored)) as conn, conn.cursor() as cursor:
             cursor.execute("SELECT email FROM auth_user WHERE id = %s", [profile.user_id])
             assert cursor.fetchone() == ("restored.manager@example.com",)
             cursor.execute("SELECT title FROM mandates_mandate WHERE id = %s", [mandate.pk])

@@ -1,5 +1,6 @@
 """While PostgreSQL is down or restarting, people get a clean 503 in their language, and the next request after
-it is back works without restarting anything."""
+it is back works without restarting anything. While Redis (the shared cache) is down, pages keep answering, without
+the figures they read from it."""
 
 import pytest
 from django.db import OperationalError, connection
@@ -50,3 +51,21 @@ def test_other_errors_stay_500(browser_client, manager):
     browser_client.force_login(manager.user)
     with connection.execute_wrapper(a_bug):
         assert browser_client.get("/manager/").status_code == 500
+
+
+@pytest.fixture
+def cache_down(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+
+
+@pytest.mark.django_db
+def test_the_dashboard_and_the_signup_page_answer_while_the_shared_cache_is_down(client, manager, cache_down):
+    assert client.get("/accounts/signup/").status_code == 200
+    client.force_login(manager.user)
+    assert client.get("/manager/").status_code == 200

@@ -99,9 +99,12 @@ def generate(managers, mandates, reuse):
     """N managers, M open mandates (bench/matching.py's bulk inserts); returns the open mandates."""
     import random
 
+    from django.utils import timezone
+
     from bench import matching as data
     from managers.models import ManagerProfile
     from mandates.models import CandidateIndex, ClientCompany, Mandate
+    from notifications.models import Notification
 
     ref = data.reference()
     have = ManagerProfile.objects.count()
@@ -113,6 +116,10 @@ def generate(managers, mandates, reuse):
         log(f"Generating {managers:,} managers …")
         data.generate(managers, ref)
     created = data.make_mandates(mandates, ref, random.Random(2026))
+    # A steady state: these mandates were matched when they opened (else beat's catch-up would match all of them
+    # during the measurement and flood the outbox with their alerts). The outbox starts empty.
+    Mandate.objects.filter(pk__in=[m.pk for m in created]).update(matched_at=timezone.now())
+    Notification.objects.all().delete()
     data.sql("ANALYZE")
     return created
 
@@ -478,8 +485,18 @@ class MailTrickle:
         return Notification.objects.unsent().filter(key__startswith="load:").count()
 
     def outcome(self):
+        """Alerts written, how many the outbox marked sent, mails the sink received (all kinds: the shortlist's
+        too) and Message-IDs received more than once."""
+        from notifications.models import Notification
+
+        sent = Notification.objects.filter(key__startswith="load:", state=Notification.State.SENT).count()
         received = self.sink.total()
-        return {"written": self.written, "received": received, "duplicates": received - len(self.sink.ids)}
+        return {
+            "written": self.written,
+            "sent": sent,
+            "received": received,
+            "duplicates": received - len(self.sink.ids),
+        }
 
     def stop(self):
         self.controller.stop()
@@ -685,6 +702,7 @@ def run(args, workdir):
         pages = prepare(args.managers, args.mandates, args.reuse)
         servers.start_web()
         log(f"gunicorn ({WORKERS} workers, DEBUG=false) on {servers.base}; wrk {args.seconds:.0f} s per run")
+        log(f"at the start: {machine_line()}")
         results = measure_pages(servers, pages, args.seconds)
         mix = measure_mix(servers, pages, args.seconds, args.mix_rate)
         report(results, mix, args.mix_rate)
@@ -731,18 +749,18 @@ def main():
         sys.exit("--fault postgres restarts a database cluster: pass --own-postgres to start a throwaway one here.")
     if not (args.own_postgres or os.environ.get("DATABASE_URL", "").startswith("postgres")):
         sys.exit("bench/load.py needs DATABASE_URL=postgres://… (and REDIS_URL for soak and faults)")
-    with tempfile.TemporaryDirectory(prefix="manatnet-load-") as tmp:
-        workdir = Path(tmp)
-        if args.fault == "postgres":
-            fault_postgres(args, workdir)
-            return
-        setup_django()
-        if args.fault:
-            {"redis": fault_redis, "worker": fault_worker}[args.fault](args, workdir)
-        elif args.soak:
-            run_soak(args, workdir)
-        else:
-            run(args, workdir)
+    workdir = Path(tempfile.mkdtemp(prefix="manatnet-load-"))
+    log(f"gunicorn's and the worker's logs: {workdir}")
+    if args.fault == "postgres":
+        fault_postgres(args, workdir)
+        return
+    setup_django()
+    if args.fault:
+        {"redis": fault_redis, "worker": fault_worker}[args.fault](args, workdir)
+    elif args.soak:
+        run_soak(args, workdir)
+    else:
+        run(args, workdir)
 
 
 def setup_django():

@@ -626,7 +626,19 @@ def fault_redis(args, workdir):
             redis.stop()
             trickle.write(50, "redis-outage")
 
-        fault_under_load(servers, pages, seconds=120, break_it=break_redis, repair=redis.start, outage=60)
+        def repair():
+            redis.start()
+            try:  # a worker that lost the broker may take a while to exit (it lets running tasks finish first)
+                servers.worker.wait(60)
+            except subprocess.TimeoutExpired:
+                return
+            if servers.worker.poll() is not None:
+                # Celery's worker exits when the broker goes away (kombu: "Unrecoverable error"); the systemd unit
+                # (Restart=always, docs/deploy/) starts it again, as this does.
+                log(f"  the worker had exited (code {servers.worker.returncode}): restarted as systemd would")
+                servers.start_worker()
+
+        fault_under_load(servers, pages, seconds=120, break_it=break_redis, repair=repair, outage=60)
         drained = wait_for_outbox(trickle, 180)
         log(f"  outbox {drained}: {trickle.outcome()}")
     finally:

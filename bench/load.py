@@ -51,8 +51,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "manatnet.settings")
-# The load generator's sessions are signed with the server's key: both processes use this one.
-os.environ.setdefault("SECRET_KEY", "bench-load-only-not-a-production-key-0123456789-abcdefghijklmnop")
+# The load generator's sessions are signed with the server's key: as a script, both processes use this one.
+BENCH_SECRET_KEY = "bench-load-only-not-a-production-key-0123456789-abcdefghijklmnop"  # noqa: S105
 
 VENV_BIN = Path(sys.executable).parent
 WORKERS = 3
@@ -761,6 +761,7 @@ def main():
         sys.exit("--fault postgres restarts a database cluster: pass --own-postgres to start a throwaway one here.")
     if not (args.own_postgres or os.environ.get("DATABASE_URL", "").startswith("postgres")):
         sys.exit("bench/load.py needs DATABASE_URL=postgres://… (and REDIS_URL for soak and faults)")
+    os.environ.setdefault("SECRET_KEY", BENCH_SECRET_KEY)
     workdir = Path(tempfile.mkdtemp(prefix="manatnet-load-"))
     log(f"gunicorn's and the worker's logs: {workdir}")
     if args.fault == "postgres":

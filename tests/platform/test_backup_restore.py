@@ -41,7 +41,9 @@ def run(command, env):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_dump_restores_into_a_fresh_database_that_passes_the_apps_checks(postgres, settings, tmp_path):
+def test_a_dump_restores_into_a_fresh_database_that_passes_the_apps_checks(
+    postgres, settings, tmp_path, reference_data
+):
     db, env = postgres
     profile = factories.manager("restored.manager@example.com", first_name="Rita", last_name="Restore")
     mandate = factories.mandate(title="Interim-CFO für die Wiederherstellung")

@@ -29,7 +29,7 @@ def servers(settings, tmp_path):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_load_script_drives_every_page_through_gunicorn_without_errors(servers, capsys):
+def test_the_load_script_drives_every_page_through_gunicorn_without_errors(servers, capsys, reference_data):
     pages = load.prepare(managers=300, mandates=5)
     assert [page.name for page in pages][:3] == ["manager dashboard", "client shortlist", "admin ranking"]
     servers.start_web()

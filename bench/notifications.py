@@ -53,6 +53,32 @@ class Sink:
             return sum(self.ids.values())
 
 
+def alert_context(mandate_id):
+    """A match alert's context as ``mandates.tasks.mandate_match`` writes it (criteria as
+    ``mandates.presenters.mail_criteria`` keeps them)."""
+    row = {"hard_fail": False, "met": True}
+    criteria = [
+        {
+            **row,
+            "key": "skills",
+            "label": "Kompetenzen",
+            "sentence": "3 von 3 Muss-Kompetenzen",
+            "points": 35,
+            "share": 35,
+        },
+        {**row, "key": "function", "label": "Funktion", "sentence": "Funktion passt (CFO)", "points": 15, "share": 15},
+        {
+            **row,
+            "key": "availability",
+            "label": "Verfügbarkeit",
+            "sentence": "verfügbar zum Start",
+            "points": 10,
+            "share": 10,
+        },
+    ]
+    return {"mandate_id": mandate_id, "score": 84.3, "criteria": criteria}
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -99,28 +125,6 @@ def main():
     mandate = Mandate.objects.create(
         company=company, title=f"{PREFIX}mandate", public_summary="CFO für einen Mittelständler", status="open"
     )
-    # As mandates.presenters.mail_criteria keeps them in a real alert row.
-    row = {"hard_fail": False, "met": True}
-    criteria = [
-        {
-            **row,
-            "key": "skills",
-            "label": "Kompetenzen",
-            "sentence": "3 von 3 Muss-Kompetenzen",
-            "points": 35,
-            "share": 35,
-        },
-        {**row, "key": "function", "label": "Funktion", "sentence": "Funktion passt (CFO)", "points": 15, "share": 15},
-        {
-            **row,
-            "key": "availability",
-            "label": "Verfügbarkeit",
-            "sentence": "verfügbar zum Start",
-            "points": 10,
-            "share": 10,
-        },
-    ]
-
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -161,7 +165,7 @@ def main():
                         kind="match_alert",
                         key=f"mandate:{mandate.pk}",
                         language="de",
-                        context={"mandate_id": mandate.pk, "score": 84.3, "criteria": criteria},
+                        context=alert_context(mandate.pk),
                     )
                     for u in users
                 ]

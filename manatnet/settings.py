@@ -13,6 +13,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from manatnet.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MANATNET_VAR_DIR", BASE_DIR / "var"))
 
@@ -72,6 +74,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: the request id (and the access line) cover everything below; the latency histogram too.
+    "manatnet.logs.RequestContextMiddleware",
+    "manatnet.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -81,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "manatnet.logs.UserContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -307,6 +313,8 @@ ANALYTICS_WARM_MINUTES = float(os.environ.get("ANALYTICS_WARM_MINUTES", "30"))
 ANALYTICS_FILTERED_SECONDS = int(os.environ.get("ANALYTICS_FILTERED_SECONDS", "3600"))
 
 CELERY_BEAT_SCHEDULE = {
+    # A timestamp in the shared cache: /healthz and /metrics report how long ago beat (and a worker) last ran.
+    "beat-heartbeat": {"task": "manatnet.tasks.beat_heartbeat", "schedule": 60.0},
     # Safety net behind every on-commit nudge: sends what is due, retries, and rows of killed workers.
     "drain-outbox": {"task": "notifications.tasks.drain_outbox", "schedule": NOTIFY_DRAIN_SECONDS},
     # Open mandates whose matching never ran (broker down when they were opened).
@@ -406,11 +414,26 @@ RETENTION_CLIENT_COMMENT_DAYS = int(os.environ.get("RETENTION_CLIENT_COMMENT_DAY
 # The audit log and the admin's change log: three years, the regular limitation period for claims (BGB § 195).
 RETENTION_AUDIT_DAYS = int(os.environ.get("RETENTION_AUDIT_DAYS", "1095"))
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Per-task success lines drown everything else (in-process tasks log them too); failures still show.
-    "loggers": {"celery.app.trace": {"level": "WARNING"}},
-}
+# /metrics (Prometheus) answers a scraper sending "Authorization: Bearer <METRICS_TOKEN>" (and staff who may see
+# the outbox); the same token shows /healthz's details. Empty: only staff.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
+# JSON lines in production (for a log shipper), readable lines in development; every line carries the request id,
+# the user id and the Celery task id (manatnet/logs.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
+LOGGING = logging_config(json_lines=LOG_FORMAT == "json", level=os.environ.get("LOG_LEVEL", "INFO"))
+# Celery keeps the logging configured above instead of installing its own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Errors (web and worker) to Sentry, only when a DSN is given; sentry-sdk then must be installed (optional).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from manatnet.sentry import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )

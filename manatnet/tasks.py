@@ -10,3 +10,11 @@ def apply_retention():
     from .privacy import retention_apply
 
     return retention_apply()
+
+
+@shared_task(ignore_result=True)
+def beat_heartbeat():
+    """Every minute: the timestamp /healthz and /metrics turn into "age of the last beat run"."""
+    from .health import record_beat
+
+    record_beat()

@@ -7,16 +7,20 @@ from mandates import urls as mandate_urls
 from mandates import views as mandate_views
 from mandates.analytics import views as analytics_views
 
-from . import views
+from . import metrics, views
 
 admin.site.site_header = "MANATNET"
 admin.site.site_title = "MANATNET Admin"
 admin.site.index_title = "Verwaltung"
 
+# A database outage is a 503 in the user's language, not a 500 (manatnet/views.py).
+handler500 = "manatnet.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", mandate_views.start_page, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("privacy/", views.privacy, name="privacy"),
     path("manager/", include("managers.urls")),
     path("client/", include("mandates.urls")),

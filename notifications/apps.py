@@ -8,7 +8,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Benachrichtigungen")
 
     def ready(self):
-        from . import checks, personal_data  # noqa: F401  (the start-up check of the kinds; how the outbox holds personal data)
+        from . import checks, gauges, personal_data  # noqa: F401  (the start-up check of the kinds; the outbox's
+        # backlog in /metrics and /healthz; how the outbox holds personal data)
 
         # Each app declares its kinds and recipient sources in ``<app>/emails.py`` (see notifications/kinds.py).
         autodiscover_modules("emails")

@@ -55,6 +55,10 @@ class NotificationQuerySet(models.QuerySet):
             ),
         )
 
+    def unsent(self):
+        """Rows still to go out on their own: pending (due or waiting for a retry) or being sent."""
+        return self.filter(Q(state=Notification.State.PENDING, via_digest=False) | Q(state=Notification.State.SENDING))
+
     def waiting_for_digest(self):
         return self.filter(state=Notification.State.PENDING, via_digest=True, digest__isnull=True)
 

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from manatnet.cache import figures_when_cache_down
 from manatnet.queue import enqueue
 
 from . import charts, report, selectors, snapshots, survival
@@ -67,6 +68,7 @@ def _schedule(name, *args):
         enqueue(getattr(tasks, name), *args)
 
 
+@figures_when_cache_down(lambda: None)
 def _get_or_schedule(name, filters):
     value = cache.get(name)
     if value is None:
@@ -89,6 +91,7 @@ def get_table(filters, name):
     return _get_or_schedule(table_key(filters, name), filters)
 
 
+@figures_when_cache_down(dict)
 def get_many(keys, *, warm_if_missing):
     """Cached values by key; when ``warm_if_missing`` is absent, enqueue a warm first (embedded: it runs now)."""
     found = cache.get_many(keys)
@@ -219,10 +222,15 @@ def _panel_values(managers, names, budgets, now):
     return values
 
 
+@figures_when_cache_down(lambda: None)
+def _cached_base_rate():
+    return cache.get(key("base_rate"))
+
+
 def base_rate():
     """The sign-up sentence's figures: share with a first mandate within six months, with its basis; falls back to
     the last snapshot; None when neither exists (nothing is computed for an anonymous visitor)."""
-    value = cache.get(key("base_rate"))
+    value = _cached_base_rate()
     if value is not None and value["share"] is not None:
         return value
     from ..models import AnalyticsSnapshot

@@ -183,12 +183,13 @@ def use_broker(url):
 # --- Worker -------------------------------------------------------------------------------------------------------
 
 
-def test_database_url(settings):
+def test_database_url(settings, name=None):
+    """The test database (or database ``name`` on the same server) as a URL for another process."""
     db = settings.DATABASES["default"]
     auth = quote(db.get("USER") or "postgres")
     if db.get("PASSWORD"):
         auth += ":" + quote(db["PASSWORD"])
-    return f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    return f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name or db['NAME']}"
 
 
 class Worker:

@@ -170,7 +170,7 @@ def test_pool_search_finds_text_in_headline_summary_and_history():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_per_process_copies_follow_committed_changes_and_forget_rolled_back_ones():
+def test_the_per_process_copies_follow_committed_changes_and_forget_rolled_back_ones(reference_data):
     """Outside a writing transaction the copies are kept between calls (as in a server process); the change log
     brings them up to date, and what a rolled-back transaction wrote never stays in them."""
     changes.forget()

@@ -41,7 +41,10 @@ def rank(mandate, *, limit=20, offset=0, today=None, shown_to=None) -> list[tupl
     profiles = ManagerProfile.objects.select_related("user").in_bulk([facts.id for facts in winners])
     ranked = [(profiles[f.id], spec.score(f, brief, today=today)) for f in winners if f.id in profiles]
     if shown_to is not None:
-        cache.set_many({_shown_key(shown_to, mandate, p.pk): s for p, s in ranked}, SHOWN_SECONDS)
+        # One entry per staff member and mandate (pages add to it): a constant number of cache calls per page,
+        # which matters where the cache is the database (the embedded default).
+        key = _shown_key(shown_to, mandate)
+        cache.set(key, {**(cache.get(key) or {}), **{p.pk: s for p, s in ranked}}, SHOWN_SECONDS)
     return ranked
 
 
@@ -55,10 +58,10 @@ def top(view: changes.View, brief, k, today) -> list[spec.ProfileFacts]:
     return [block.facts(position) for _total, _id, block, position in best[:k]]
 
 
-def _shown_key(user, mandate, profile_id):
-    return f"matching:shown:{user.pk}:{getattr(mandate, 'pk', mandate)}:{profile_id}"
+def _shown_key(user, mandate):
+    return f"matching:shown:{user.pk}:{getattr(mandate, 'pk', mandate)}"
 
 
 def shown_score(user, mandate, profile_id) -> spec.MatchScore | None:
     """The score this staff member's ranking showed for the manager (within the last hour), or None."""
-    return cache.get(_shown_key(user, mandate, profile_id))
+    return (cache.get(_shown_key(user, mandate)) or {}).get(profile_id)
